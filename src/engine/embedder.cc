@@ -39,9 +39,9 @@ StatusOr<std::unique_ptr<Embedder>> Embedder::Create(const Model& model, const E
   cp.n_threads = threads;
   cp.n_threads_batch = threads;
   cp.no_perf = true;
-  TakeLastLlamaError();
+  TakeFirstLlamaError();
   e->ctx_ = llama_init_from_model(model.raw(), cp);
-  if (!e->ctx_) return ResourceExhaustedError("could not create an embedding context: " + TakeLastLlamaError());
+  if (!e->ctx_) return ResourceExhaustedError("could not create an embedding context: " + TakeFirstLlamaError());
   e->n_seq_max_ = seqs;
   e->n_batch_ = static_cast<int>(llama_n_batch(e->ctx_));
   e->n_ctx_seq_ = std::min<int>(per_seq, static_cast<int>(llama_n_ctx_seq(e->ctx_)));

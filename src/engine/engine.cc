@@ -46,14 +46,18 @@ class CompletionState {
     events_.push_back(std::move(event));
     cv_.notify_all();
   }
-  CompletionEvent Pop() {
+  // Waits up to `timeout` for an event; false on timeout.
+  bool Pop(std::chrono::milliseconds timeout, CompletionEvent* out) {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !events_.empty() || final_.has_value(); });
-    if (events_.empty()) return *final_;
-    CompletionEvent e = std::move(events_.front());
+    if (!cv_.wait_for(lock, timeout, [&] { return !events_.empty() || final_.has_value(); })) return false;
+    if (events_.empty()) {
+      *out = *final_;
+      return true;
+    }
+    *out = std::move(events_.front());
     events_.pop_front();
-    if (IsFinal(e)) final_ = e;
-    return e;
+    if (IsFinal(*out)) final_ = *out;
+    return true;
   }
 
   const CompletionRequest request;
@@ -67,7 +71,15 @@ class CompletionState {
 };
 
 Completion::~Completion() { Cancel(); }
-CompletionEvent Completion::Next() { return state_->Pop(); }
+CompletionEvent Completion::Next() {
+  CompletionEvent e;
+  while (!state_->Pop(std::chrono::hours(24), &e)) {
+  }
+  return e;
+}
+bool Completion::NextWithin(int timeout_ms, CompletionEvent* event) {
+  return state_->Pop(std::chrono::milliseconds(timeout_ms), event);
+}
 void Completion::Cancel() { state_->cancelled = true; }
 
 struct Engine::Slot {
@@ -116,11 +128,15 @@ StatusOr<std::unique_ptr<Engine>> Engine::Create(const Model& model, const Engin
     return InvalidArgumentError("a quantized KV cache needs flash attention");
   }
   cp.no_perf = true;
-  TakeLastLlamaError();
+  TakeFirstLlamaError();
   engine->ctx_ = llama_init_from_model(model.raw(), cp);
   if (engine->ctx_ == nullptr) {
-    return ResourceExhaustedError("could not create a context of " + std::to_string(cp.n_ctx) +
-                                  " tokens: " + TakeLastLlamaError());
+    std::string why = TakeFirstLlamaError();
+    if (auto colon = why.find(": "); colon != std::string::npos) why = why.substr(colon + 2);
+    if (why.find("cache type") != std::string::npos) {
+      return InvalidArgumentError("KV cache type '" + options.kv_cache_type + "' does not suit this model: " + why);
+    }
+    return ResourceExhaustedError("could not create a context of " + std::to_string(cp.n_ctx) + " tokens: " + why);
   }
   engine->n_ctx_slot_ = static_cast<int>(llama_n_ctx_seq(engine->ctx_));
   engine->n_batch_ = static_cast<int>(llama_n_batch(engine->ctx_));

@@ -71,6 +71,8 @@ class Completion {
   // Blocks for the next event. After the final kDone or kError event, returns
   // that event again.
   CompletionEvent Next();
+  // Like Next but gives up after `timeout_ms`; returns false on timeout.
+  bool NextWithin(int timeout_ms, CompletionEvent* event);
   // Asks the engine to stop this request at the next step; Next() then yields
   // kError with code Cancelled (unless it already finished).
   void Cancel();

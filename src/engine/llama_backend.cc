@@ -21,7 +21,7 @@ void LogCallback(ggml_log_level level, const char* text, void*) {
     if (g_partial.empty() || g_partial.back() != '\n') return;
     line.swap(g_partial);
     line.pop_back();
-    if (level == GGML_LOG_LEVEL_ERROR || level == GGML_LOG_LEVEL_WARN) g_last_error = line;
+    if ((level == GGML_LOG_LEVEL_ERROR || level == GGML_LOG_LEVEL_WARN) && g_last_error.empty()) g_last_error = line;
   }
   if (line.empty()) return;
   if (level == GGML_LOG_LEVEL_ERROR) {
@@ -40,7 +40,7 @@ void EnsureLlamaBackend() {
   });
 }
 
-std::string TakeLastLlamaError() {
+std::string TakeFirstLlamaError() {
   std::lock_guard<std::mutex> lock(g_error_mu);
   std::string e;
   e.swap(g_last_error);

@@ -10,7 +10,8 @@ namespace suanli::engine {
 // Initialises the llama.cpp backend once per process; later calls do nothing.
 void EnsureLlamaBackend();
 
-// Last error or warning line llama.cpp logged (empty if none), then clears it.
-std::string TakeLastLlamaError();
+// First error or warning line llama.cpp logged since the previous call (the
+// cause, not the follow-up "failed to load" lines), then clears it.
+std::string TakeFirstLlamaError();
 
 }  // namespace suanli::engine

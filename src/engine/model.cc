@@ -24,7 +24,7 @@ std::string MetaString(const llama_model* model, const char* key) {
 
 // Turns llama.cpp's last logged error into a Status for a failed load.
 Status LoadFailure(const std::string& name, const std::string& architecture) {
-  std::string err = TakeLastLlamaError();
+  std::string err = TakeFirstLlamaError();
   if (err.find("unknown model architecture") != std::string::npos) {
     return InvalidArgumentError("model '" + name + "' has an unsupported architecture '" + architecture + "'");
   }
@@ -74,7 +74,7 @@ StatusOr<std::unique_ptr<Model>> Model::Load(const std::string& path, const Load
   };
   params.progress_callback_user_data = &state;
 
-  TakeLastLlamaError();
+  TakeFirstLlamaError();
   llama_model* raw = llama_model_load_from_file(path.c_str(), params);
   if (raw == nullptr) {
     if (cancelled) return CancelledError("loading model '" + name + "' was cancelled");
@@ -150,9 +150,9 @@ std::string Model::TokenPiece(Token token, bool render_special) const {
   return big;
 }
 
-std::string Model::Detokenize(const std::vector<Token>& tokens) const {
+std::string Model::Detokenize(const std::vector<Token>& tokens, bool render_special) const {
   std::string out;
-  for (Token t : tokens) out += TokenPiece(t);
+  for (Token t : tokens) out += TokenPiece(t, render_special);
   return out;
 }
 

@@ -60,7 +60,7 @@ class Model {
   // The bytes of one token (may be part of a UTF-8 character).
   std::string TokenPiece(Token token, bool render_special = false) const;
   // Detokenizes a sequence (used for tests and `context` round trips).
-  std::string Detokenize(const std::vector<Token>& tokens) const;
+  std::string Detokenize(const std::vector<Token>& tokens, bool render_special = false) const;
   bool IsEndOfGeneration(Token token) const;
   // True when `token` is a control or user-defined special token.
   bool IsSpecial(Token token) const;

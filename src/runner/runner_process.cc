@@ -1,0 +1,131 @@
+#include "runner/runner_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <thread>
+
+namespace suanli::runner {
+
+namespace {
+
+std::string SelfExecutable() {
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  return n > 0 ? std::string(buf, n) : std::string("suanli");
+}
+
+// The last "error: ..." line the runner wrote to its log, without the prefix.
+std::string LastErrorLine(const std::string& log_path) {
+  std::ifstream in(log_path);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (line.rfind("error: ", 0) == 0) last = line.substr(7);
+  }
+  return last;
+}
+
+std::atomic<uint64_t> g_counter{0};
+
+}  // namespace
+
+int RunnerExitCode(StatusCode code) { return 10 + static_cast<int>(code); }
+
+StatusOr<std::unique_ptr<RunnerProcess>> RunnerProcess::Start(const RunnerSpawnOptions& options) {
+  if (::mkdir(options.runtime_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return UnavailableError(std::string("cannot create the runtime folder: ") + std::strerror(errno));
+  }
+  ::chmod(options.runtime_dir.c_str(), 0700);
+  const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(g_counter++);
+  const std::string socket_path = options.runtime_dir + "/runner-" + tag + ".sock";
+  const std::string log_path = options.runtime_dir + "/runner-" + tag + ".log";
+  const std::string exe = options.executable.empty() ? SelfExecutable() : options.executable;
+
+  std::vector<std::string> args = {exe, "runner", "--model", options.model_path, "--socket", socket_path};
+  args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  const pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) return UnavailableError(std::string("cannot start a runner: ") + std::strerror(errno));
+  if (pid == 0) {
+    // Child: die with the parent, log to the runner's file, become the runner.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(1);
+    int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      ::dup2(fd, STDERR_FILENO);
+      ::dup2(fd, STDOUT_FILENO);
+    }
+    int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
+    ::execv(exe.c_str(), argv.data());
+    ::_exit(127);
+  }
+
+  auto process = std::unique_ptr<RunnerProcess>(new RunnerProcess(pid, socket_path, log_path));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.load_timeout_ms);
+  while (true) {
+    int wstatus = 0;
+    pid_t r = ::waitpid(pid, &wstatus, WNOHANG);
+    if (r == pid) {
+      process->reaped_ = true;
+      std::string why = LastErrorLine(log_path);
+      int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+      StatusCode status_code = (code > 10 && code <= 10 + static_cast<int>(StatusCode::kInternal))
+                                   ? static_cast<StatusCode>(code - 10)
+                                   : StatusCode::kInternal;
+      if (why.empty()) why = WIFSIGNALED(wstatus) ? "the model runner was killed while loading"
+                                                  : "the model runner exited while loading";
+      return Status(status_code, why);
+    }
+    if (::access(socket_path.c_str(), F_OK) == 0 && process->client_.Health().ok()) return process;
+    if (std::chrono::steady_clock::now() > deadline) {
+      process->Terminate(0);
+      return DeadlineExceededError("timed out waiting for the model runner to load the model");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+bool RunnerProcess::Alive() {
+  if (reaped_) return false;
+  int wstatus = 0;
+  if (::waitpid(pid_, &wstatus, WNOHANG) == pid_) reaped_ = true;
+  return !reaped_;
+}
+
+void RunnerProcess::Terminate(int grace_ms) {
+  if (!Alive()) return;
+  ::kill(pid_, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!Alive()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (Alive()) ::kill(pid_, SIGKILL);
+  if (!reaped_) {
+    int wstatus = 0;
+    ::waitpid(pid_, &wstatus, 0);
+    reaped_ = true;
+  }
+  ::unlink(socket_path_.c_str());
+}
+
+RunnerProcess::~RunnerProcess() {
+  Terminate();
+  ::unlink(log_path_.c_str());
+}
+
+}  // namespace suanli::runner

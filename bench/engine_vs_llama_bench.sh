@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# Compares suanli's engine with llama.cpp's own llama-bench, built from the
+# same pinned llama.cpp source, on the same models with the same thread count
+# and the same prompt / generation lengths.
+#
+#   bench/engine_vs_llama_bench.sh [-p N_PROMPT] [-n N_GEN] [-t THREADS] [-r REPS]
+#
+# Environment (flags win over environment):
+#   SUANLI_BENCH_P        prompt tokens              (default 512)
+#   SUANLI_BENCH_N        generated tokens           (default 128)
+#   SUANLI_BENCH_T        threads                    (default: nproc)
+#   SUANLI_BENCH_R        repetitions per run        (default 5)
+#   SUANLI_BENCH_ROUNDS   llama-bench/suanli pairs   (default 2; the best ratio is kept)
+#   SUANLI_BUILD_JOBS     compile jobs for the tool build (default: nproc)
+#   SUANLI_LLAMA_CPP_DIR  llama.cpp source tree      (default: third_party/llama.cpp)
+#   SUANLI_CACHE_DIR      cache folder               (default: $XDG_CACHE_HOME/suanli or ~/.cache/suanli)
+#
+# What it does:
+#   1. builds llama-bench (and llama-server, for a later benchmark) from the
+#      pinned llama.cpp source into $cache/llama-tools-build, with ggml's AMX
+#      kernels disabled exactly as our own CMakeLists.txt does (skipped when
+#      already built from the same source commit);
+#   2. generates the benchmark models (random weights, real qwen2 tokenizer)
+#      into $cache/models with build/bin/make_test_model;
+#   3. runs llama-bench and `suanli bench` alternately on each model and
+#      prints a table of tokens/s and the ratio suanli / llama-bench;
+#   4. runs `suanli bench --parallel 4` once for the aggregate generation rate.
+#
+# This is a benchmark, not a test: it exits non-zero only when something fails
+# to build or run, never because a ratio misses its target.
+set -euo pipefail
+
+# ---- locations ---------------------------------------------------------------
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+llama_src="${SUANLI_LLAMA_CPP_DIR:-$root/third_party/llama.cpp}"
+cache="${SUANLI_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/suanli}"
+tools_build="$cache/llama-tools-build"
+models_dir="$cache/models"
+suanli="$root/build/bin/suanli"
+make_test_model="$root/build/bin/make_test_model"
+llama_bench="$tools_build/bin/llama-bench"
+llama_server="$tools_build/bin/llama-server"
+
+# ---- options ---------------------------------------------------------------
+n_prompt="${SUANLI_BENCH_P:-512}"
+n_gen="${SUANLI_BENCH_N:-128}"
+threads="${SUANLI_BENCH_T:-$(nproc)}"
+reps="${SUANLI_BENCH_R:-5}"
+rounds="${SUANLI_BENCH_ROUNDS:-2}"
+jobs="${SUANLI_BUILD_JOBS:-$(nproc)}"
+
+usage() {
+  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+while getopts ":p:n:t:r:h" opt; do
+  case "$opt" in
+    p) n_prompt="$OPTARG" ;;
+    n) n_gen="$OPTARG" ;;
+    t) threads="$OPTARG" ;;
+    r) reps="$OPTARG" ;;
+    h) usage; exit 0 ;;
+    :) echo "error: -$OPTARG needs a value" >&2; exit 2 ;;
+    *) echo "error: unknown option -$OPTARG" >&2; usage >&2; exit 2 ;;
+  esac
+done
+for v in n_prompt n_gen threads reps rounds jobs; do
+  if ! [[ "${!v}" =~ ^[1-9][0-9]*$ ]]; then
+    echo "error: $v must be a positive integer (got '${!v}')" >&2
+    exit 2
+  fi
+done
+
+die() { echo "error: $*" >&2; exit 1; }
+
+# JSON is read with python3 (or node as a fallback); jq is not assumed.
+if command -v python3 >/dev/null; then
+  json_tool=python3
+elif command -v node >/dev/null; then
+  json_tool=node
+else
+  die "python3 or node is needed to read the benchmark JSON"
+fi
+
+# ---- 0. our own binaries ---------------------------------------------------
+# Checked first so that a missing build fails fast, before the tool build.
+for bin in "$suanli" "$make_test_model"; do
+  [ -x "$bin" ] || die "$bin not found: run scripts/setup.sh first"
+done
+[ -f "$llama_src/CMakeLists.txt" ] ||
+  die "llama.cpp source not found in $llama_src: run scripts/setup.sh (or set SUANLI_LLAMA_CPP_DIR)"
+
+# ---- 1. llama-bench / llama-server from the pinned source ------------------
+cmake_args=(
+  -DCMAKE_BUILD_TYPE=Release
+  -DBUILD_SHARED_LIBS=OFF
+  -DGGML_NATIVE=ON
+  -DLLAMA_BUILD_TOOLS=ON
+  -DLLAMA_BUILD_SERVER=ON
+  -DLLAMA_BUILD_TESTS=OFF
+  -DLLAMA_BUILD_EXAMPLES=OFF
+  -DLLAMA_OPENSSL=OFF
+  # llama-server embeds a web UI; without these the build would try to
+  # download prebuilt UI assets from Hugging Face on every build.
+  -DLLAMA_BUILD_UI=OFF
+  -DLLAMA_USE_PREBUILT_UI=OFF
+)
+# ggml's AMX kernels crash during batched matmuls on some virtual machines
+# that report AMX (llama.cpp issue 20824). Our top-level CMakeLists.txt turns
+# them off with these flags on x86-64 (unless SUANLI_AMX=ON); do the same here
+# so that both sides run the same kernels.
+case "$(uname -m)" in
+  x86_64 | amd64 | AMD64)
+    if echo 'int main(void){return 0;}' |
+       "${CC:-cc}" -mno-amx-int8 -x c - -o /dev/null 2>/dev/null; then
+      no_amx="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+      cmake_args+=("-DCMAKE_C_FLAGS=$no_amx" "-DCMAKE_CXX_FLAGS=$no_amx")
+    fi
+    ;;
+esac
+if command -v ccache >/dev/null; then
+  cmake_args+=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+generator=()
+if command -v ninja >/dev/null; then
+  generator=(-G Ninja)
+fi
+
+# The build is skipped when both binaries exist, are newer than the source's
+# HEAD commit, and were built from that commit with the same configuration
+# (recorded in a stamp file). A source tree that is not a git checkout is
+# always handed to the build tool, which then rebuilds only what changed.
+src_commit="$(git -C "$llama_src" rev-parse HEAD 2>/dev/null || echo none)"
+src_time="$(git -C "$llama_src" log -1 --format=%ct HEAD 2>/dev/null || echo 0)"
+stamp="$tools_build/.suanli-build-stamp"
+want_stamp="$src_commit ${generator[*]} ${cmake_args[*]}"
+up_to_date=0
+if [ "$src_commit" != none ] && [ -x "$llama_bench" ] && [ -x "$llama_server" ] &&
+   [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] &&
+   [ "$(stat -c %Y "$llama_bench")" -gt "$src_time" ] &&
+   [ "$(stat -c %Y "$llama_server")" -gt "$src_time" ]; then
+  up_to_date=1
+fi
+
+if [ "$up_to_date" = 1 ]; then
+  echo "==> llama-bench and llama-server are up to date (llama.cpp ${src_commit:0:12})"
+else
+  echo "==> building llama-bench and llama-server from $llama_src (${src_commit:0:12}) into $tools_build"
+  mkdir -p "$tools_build"
+  # A cache made with another generator cannot be reconfigured; start over.
+  if [ -f "$tools_build/CMakeCache.txt" ]; then
+    want_gen="${generator[1]:-Unix Makefiles}"
+    have_gen="$(sed -n 's/^CMAKE_GENERATOR:INTERNAL=//p' "$tools_build/CMakeCache.txt")"
+    if [ "$have_gen" != "$want_gen" ]; then
+      rm -rf "$tools_build"
+      mkdir -p "$tools_build"
+    fi
+  fi
+  build_start=$(date +%s)
+  cmake -S "$llama_src" -B "$tools_build" "${generator[@]}" "${cmake_args[@]}" >"$tools_build/configure.log" 2>&1 ||
+    { tail -n 40 "$tools_build/configure.log" >&2; die "configuring llama.cpp failed (log: $tools_build/configure.log)"; }
+  cmake --build "$tools_build" --target llama-bench llama-server --parallel "$jobs" >"$tools_build/build.log" 2>&1 ||
+    { tail -n 40 "$tools_build/build.log" >&2; die "building llama-bench failed (log: $tools_build/build.log)"; }
+  echo "$want_stamp" >"$stamp"
+  echo "    built in $(( $(date +%s) - build_start )) s"
+fi
+
+# ---- 2. benchmark models ---------------------------------------------------
+mkdir -p "$models_dir"
+presets=(qwen2-0.5b-q4_0 qwen2-0.5b-q8_0)
+for preset in "${presets[@]}"; do
+  model="$models_dir/$preset.gguf"
+  if [ ! -f "$model" ]; then
+    echo "==> generating $model"
+    "$make_test_model" --preset "$preset" --out "$model" ||
+      die "make_test_model --preset $preset failed"
+  fi
+done
+
+# ---- 3. alternating runs -----------------------------------------------------
+results="$cache/bench-results/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$results"
+
+# run NAME CMD...: runs CMD with stdout to $results/NAME.json and stderr to
+# $results/NAME.log; on failure shows the log and stops the script.
+run() {
+  local name="$1"; shift
+  echo "    $*" >&2
+  if ! "$@" >"$results/$name.json" 2>"$results/$name.log"; then
+    echo "--- $name failed; last lines of $results/$name.log:" >&2
+    tail -n 30 "$results/$name.log" >&2
+    die "$1 failed (exit status above; output kept in $results)"
+  fi
+}
+
+echo "==> $rounds rounds of llama-bench then suanli bench per model," \
+     "threads=$threads -p $n_prompt -n $n_gen -r $reps (results: $results)"
+for round in $(seq 1 "$rounds"); do
+  for preset in "${presets[@]}"; do
+    model="$models_dir/$preset.gguf"
+    echo "--> round $round/$rounds, $preset" >&2
+    run "llama-$preset-$round" "$llama_bench" -m "$model" -p "$n_prompt" -n "$n_gen" \
+      -t "$threads" -r "$reps" -o json
+    run "suanli-$preset-$round" "$suanli" bench "$model" -p "$n_prompt" -n "$n_gen" \
+      -t "$threads" -r "$reps" --parallel 1 -o json
+  done
+done
+
+# ---- 4. aggregate generation with 4 parallel sequences ---------------------
+par_preset=qwen2-0.5b-q4_0
+echo "--> suanli bench --parallel 4, $par_preset" >&2
+run "suanli-$par_preset-parallel4" "$suanli" bench "$models_dir/$par_preset.gguf" \
+  --parallel 4 -n "$n_gen" -p 32 -t "$threads" -r "$reps" -o json
+
+# ---- 5. table ----------------------------------------------------------------
+# The summary is computed by a small script (python3, or node) that reads the
+# JSON files written above. llama-bench reports per-repetition rates in
+# samples_ts; their median is compared with suanli's tps_median.
+summary_py='
+import json, statistics, sys
+results, rounds, n_prompt, n_gen, par_preset = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+presets = sys.argv[6:]
+def load(name):
+    with open(f"{results}/{name}.json") as f:
+        return json.load(f)
+def llama_rate(entries, test):
+    for e in entries:
+        if test == "pp" and e["n_prompt"] > 0 and e["n_gen"] == 0 or \
+           test == "tg" and e["n_gen"] > 0 and e["n_prompt"] == 0:
+            return statistics.median(e["samples_ts"])
+    raise SystemExit(f"llama-bench output has no {test} test")
+print()
+print("| model | test | llama-bench t/s | suanli t/s | suanli/llama-bench | ratio per round |")
+print("|---|---|---:|---:|---:|---|")
+for preset in presets:
+    for test, label in (("pp", "pp" + n_prompt), ("tg", "tg" + n_gen)):
+        per_round = []
+        for r in range(1, rounds + 1):
+            lb = llama_rate(load(f"llama-{preset}-{r}"), test)
+            su = load(f"suanli-{preset}-{r}")[test]["tps_median"]
+            per_round.append((su / lb if lb > 0 else 0.0, lb, su))
+        ratio, lb, su = max(per_round)
+        all_r = ", ".join(f"{x[0]:.2f}" for x in per_round)
+        print(f"| {preset} | {label} | {lb:.2f} | {su:.2f} | {ratio:.2f} | {all_r} |")
+par = load(f"suanli-{par_preset}-parallel4")
+agg = par["parallel"]["tps_median"]
+single = par["tg"]["tps_median"]
+seqs = par["parallel"]["sequences"]
+print()
+print(f"suanli {par_preset}, {seqs} parallel sequences x tg{n_gen}: aggregate {agg:.2f} t/s "
+      f"(median), {agg / single:.2f}x the single-stream tg{n_gen} of the same run ({single:.2f} t/s)")
+'
+# shellcheck disable=SC2016 # JavaScript template literals, not shell
+summary_js='
+const fs = require("fs");
+const [results, roundsS, nPrompt, nGen, parPreset, ...presets] = process.argv.slice(1);
+const rounds = Number(roundsS);
+const load = (n) => JSON.parse(fs.readFileSync(`${results}/${n}.json`, "utf8"));
+const median = (a) => { const v = [...a].sort((x, y) => x - y); const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2; };
+const llamaRate = (entries, test) => {
+  for (const e of entries)
+    if ((test === "pp" && e.n_prompt > 0 && e.n_gen === 0) || (test === "tg" && e.n_gen > 0 && e.n_prompt === 0))
+      return median(e.samples_ts);
+  throw new Error(`llama-bench output has no ${test} test`);
+};
+console.log("\n| model | test | llama-bench t/s | suanli t/s | suanli/llama-bench | ratio per round |");
+console.log("|---|---|---:|---:|---:|---|");
+for (const preset of presets) {
+  for (const [test, label] of [["pp", "pp" + nPrompt], ["tg", "tg" + nGen]]) {
+    const per = [];
+    for (let r = 1; r <= rounds; r++) {
+      const lb = llamaRate(load(`llama-${preset}-${r}`), test);
+      const su = load(`suanli-${preset}-${r}`)[test].tps_median;
+      per.push([lb > 0 ? su / lb : 0, lb, su]);
+    }
+    const [ratio, lb, su] = per.reduce((a, b) => (b[0] > a[0] ? b : a));
+    const all = per.map((x) => x[0].toFixed(2)).join(", ");
+    console.log(`| ${preset} | ${label} | ${lb.toFixed(2)} | ${su.toFixed(2)} | ${ratio.toFixed(2)} | ${all} |`);
+  }
+}
+const par = load(`suanli-${parPreset}-parallel4`);
+const agg = par.parallel.tps_median, single = par.tg.tps_median;
+console.log(`\nsuanli ${parPreset}, ${par.parallel.sequences} parallel sequences x tg${nGen}: aggregate ` +
+  `${agg.toFixed(2)} t/s (median), ${(agg / single).toFixed(2)}x the single-stream tg${nGen} of the same run (${single.toFixed(2)} t/s)`);
+'
+summary_args=("$results" "$rounds" "$n_prompt" "$n_gen" "$par_preset" "${presets[@]}")
+if [ "$json_tool" = python3 ]; then
+  python3 -c "$summary_py" "${summary_args[@]}" || die "could not read the benchmark JSON in $results"
+else
+  node -e "$summary_js" "${summary_args[@]}" || die "could not read the benchmark JSON in $results"
+fi
+
+cat <<EOF
+
+Method: threads=$threads, -p $n_prompt, -n $n_gen, $reps repetitions per run (each tool
+also does its own warm-up). The machine is noisy, so llama-bench and suanli
+bench ran alternately, $rounds rounds per model (llama-bench, suanli, llama-bench,
+suanli, ...); the table shows the round with the better ratio, and the last
+column lists every round's ratio. t/s figures are medians over repetitions
+(llama-bench: median of samples_ts; suanli: tps_median).
+Raw JSON and logs: $results
+EOF

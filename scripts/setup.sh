@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs everything suanli needs on a Debian machine, fetches the pinned
+# llama.cpp source and builds suanli. Idempotent: a second run only rebuilds
+# what changed (ccache keeps llama.cpp's objects).
+#   scripts/setup.sh            install + build
+#   SUANLI_SKIP_APT=1 ...       skip the package step (no root, or done already)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+packages=(build-essential cmake ninja-build ccache git ca-certificates openssl nodejs npm
+          libcli11-dev libedit-dev libgtest-dev libgmock-dev psmisc)
+
+if [ "${SUANLI_SKIP_APT:-0}" != "1" ]; then
+  missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> installing ${missing[*]}"
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+fi
+
+echo "==> llama.cpp source"
+bash scripts/fetch_llama_cpp.sh
+
+echo "==> configuring"
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+if [ ! -f build/CMakeCache.txt ]; then
+  cmake -S . -B build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release ${SUANLI_CMAKE_ARGS:-} >/dev/null
+fi
+
+echo "==> building (the first build compiles llama.cpp and takes several minutes)"
+cmake --build build -j"$(nproc)"
+echo "==> built build/bin/suanli and build/bin/make_test_model"

@@ -1,0 +1,12 @@
+# Writes the test models: random weights, real tokenizers (fast: under a second).
+file(MAKE_DIRECTORY "${OUT_DIR}")
+function(make_model preset file)
+  execute_process(COMMAND "${MAKE_TEST_MODEL}" --preset ${preset} --out "${OUT_DIR}/${file}" ${ARGN}
+                  RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "make_test_model failed for ${file}")
+  endif()
+endfunction()
+make_model(tiny-chat tiny-chat.gguf)
+make_model(tiny-embed tiny-embed.gguf)
+make_model(tiny-embed tiny-embed-cls.gguf --pooling cls)
