@@ -9,7 +9,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 packages=(build-essential cmake ninja-build ccache git ca-certificates openssl nodejs npm
-          libcli11-dev libedit-dev libgtest-dev libgmock-dev psmisc)
+          libcli11-dev libedit-dev libgtest-dev libgmock-dev libssl-dev psmisc)
 
 if [ "${SUANLI_SKIP_APT:-0}" != "1" ]; then
   missing=()
@@ -24,6 +24,10 @@ if [ "${SUANLI_SKIP_APT:-0}" != "1" ]; then
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 fi
+
+# ccache: share objects between clones of the repository.
+export CCACHE_BASEDIR="$root"
+export CCACHE_NOHASHDIR=true
 
 echo "==> llama.cpp source"
 bash scripts/fetch_llama_cpp.sh
