@@ -122,6 +122,18 @@ StatusOr<PreparedPrompt> Prepare(const engine::Model& model, const engine::ChatT
   std::vector<std::string> literals;
   for (const auto& m : render.messages) literals.push_back(m.content);
   p.tokens = engine::TokenizePrompt(model, p.rendered.prompt, literals, /*add_special=*/true);
+  // `context` (tokens of an earlier exchange) goes in front of the new prompt.
+  if (auto it = body.find("context"); it != body.end() && !it->is_null()) {
+    if (!it->is_array()) return InvalidArgumentError("context must be an array of token ids");
+    std::vector<engine::Token> context;
+    for (const json& t : *it) {
+      if (!t.is_number_integer() || t.get<int64_t>() < 0 || t.get<int64_t>() >= model.VocabSize()) {
+        return InvalidArgumentError("context contains an invalid token id");
+      }
+      context.push_back(t.get<engine::Token>());
+    }
+    p.tokens.insert(p.tokens.begin(), context.begin(), context.end());
+  }
   return p;
 }
 

@@ -143,7 +143,8 @@ TEST_F(PreflightTest, OverflowingShapeAndBadTensors) {
   dims.Header(1, 0).Str("w").Put<uint32_t>(9).Put<uint64_t>(0).Put<uint64_t>(0).Put<uint64_t>(0);
   ExpectCorrupt(dims.data(), "9 dimensions");
   GgufBytes type;
-  type.Header(1, 0).Str("w").Put<uint32_t>(1).Put<uint64_t>(8).Put<uint32_t>(9999).Put<uint64_t>(0);
+  type.Header(1, 0).Str("w").Put<uint32_t>(1).Put<uint64_t>(8).Put<uint32_t>(9999).Put<uint64_t>(0).PadTo(32);
+  for (int i = 0; i < 8; ++i) type.Put<float>(0);
   ExpectCorrupt(type.data(), "unknown type 9999");
   GgufBytes misaligned;
   misaligned.Header(1, 0).TensorF32("w", 8, 3).PadTo(32);

@@ -1,0 +1,119 @@
+#include "cli/serve_config.h"
+
+#include <cstdlib>
+
+#include "api/host.h"
+#include "base/duration.h"
+#include "cli/version.h"
+
+namespace suanli::cli {
+
+namespace {
+
+// SUANLI_<name>, else OLLAMA_<name>; trimmed of spaces and quotes.
+std::string Setting(const char* name) {
+  for (const char* prefix : {"SUANLI_", "OLLAMA_"}) {
+    const char* v = std::getenv((std::string(prefix) + name).c_str());
+    if (v != nullptr) return api::TrimSettingValue(v);
+  }
+  return "";
+}
+
+StatusOr<int> IntSetting(const char* name, int fallback, int min) {
+  const std::string v = Setting(name);
+  if (v.empty()) return fallback;
+  char* end = nullptr;
+  long n = std::strtol(v.c_str(), &end, 10);
+  if (*end != '\0' || n < min || n > 1 << 24) {
+    return InvalidArgumentError(std::string("SUANLI_") + name + " must be an integer >= " + std::to_string(min));
+  }
+  return static_cast<int>(n);
+}
+
+// Seconds as a number, or a Go duration; negative = forever.
+StatusOr<int64_t> DurationSetting(const char* name, int64_t fallback) {
+  const std::string v = Setting(name);
+  if (v.empty()) return fallback;
+  char* end = nullptr;
+  double secs = std::strtod(v.c_str(), &end);
+  if (*end == '\0') return secs < 0 ? int64_t{-1} : static_cast<int64_t>(secs * 1e9);
+  auto ns = ParseGoDuration(v);
+  if (!ns.ok()) return InvalidArgumentError(std::string("SUANLI_") + name + ": " + ns.status().message());
+  return *ns < 0 ? int64_t{-1} : *ns;
+}
+
+bool BoolSetting(const char* name) {
+  const std::string v = Setting(name);
+  return v == "1" || v == "true" || v == "TRUE" || v == "True";
+}
+
+std::string Home() {
+  const char* home = std::getenv("HOME");
+  return home ? home : "/tmp";
+}
+
+}  // namespace
+
+StatusOr<ServeConfig> LoadServeConfig() {
+  ServeConfig c;
+  const char* home = std::getenv("SUANLI_HOME");
+  c.home = home && *home ? api::TrimSettingValue(home) : Home() + "/.suanli";
+  c.store.root = Setting("MODELS");
+  if (c.store.root.empty()) c.store.root = c.home + "/models";
+  c.store.prune = !BoolSetting("NOPRUNE");
+
+  const api::HostAddress host = api::ParseServerHost(Setting("HOST"));
+  c.server.host = host.host;
+  c.server.port = host.port;
+  c.server.version = kVersion;
+  ASSIGN_OR_RETURN(c.server.defaults.num_ctx, IntSetting("CONTEXT_LENGTH", 4096, 0));
+  if (c.server.defaults.num_ctx == 0) c.server.defaults.num_ctx = 4096;
+
+  c.sched.runtime_dir = c.home + "/run";
+  ASSIGN_OR_RETURN(c.sched.default_keep_alive_ns, DurationSetting("KEEP_ALIVE", 5LL * 60 * 1000000000));
+  ASSIGN_OR_RETURN(c.sched.num_parallel, IntSetting("NUM_PARALLEL", 0, 0));
+  ASSIGN_OR_RETURN(c.sched.max_loaded_models, IntSetting("MAX_LOADED_MODELS", 3, 0));
+  if (c.sched.max_loaded_models == 0) c.sched.max_loaded_models = 3;
+  ASSIGN_OR_RETURN(c.sched.max_queue, IntSetting("MAX_QUEUE", 512, 0));
+  ASSIGN_OR_RETURN(c.sched.load_timeout_ns, DurationSetting("LOAD_TIMEOUT", 5LL * 60 * 1000000000));
+  const std::string fa = Setting("FLASH_ATTENTION");
+  c.sched.flash_attention = fa.empty() ? -1 : (BoolSetting("FLASH_ATTENTION") ? 1 : 0);
+  c.sched.kv_cache_type = Setting("KV_CACHE_TYPE");
+  if (c.sched.kv_cache_type.empty()) c.sched.kv_cache_type = "f16";
+  if (c.sched.kv_cache_type != "f16" && c.sched.kv_cache_type != "q8_0" && c.sched.kv_cache_type != "q4_0") {
+    return InvalidArgumentError("SUANLI_KV_CACHE_TYPE must be f16, q8_0 or q4_0");
+  }
+  const std::string debug = Setting("DEBUG");
+  c.debug = !debug.empty() && debug != "0" && debug != "false";
+  return c;
+}
+
+std::vector<std::string> DescribeServeConfig(const ServeConfig& c) {
+  auto secs = [](int64_t ns) { return ns < 0 ? std::string("forever") : FormatGoDuration(ns); };
+  auto row = [](const std::string& name, const std::string& value, const std::string& what) {
+    std::string padded = name;
+    padded.resize(std::max<size_t>(padded.size(), 26), ' ');
+    std::string v = value;
+    v.resize(std::max<size_t>(v.size(), 28), ' ');
+    return padded + v + what;
+  };
+  return {
+      row("SUANLI_HOST", c.server.host + ":" + std::to_string(c.server.port), "address to listen on"),
+      row("SUANLI_HOME", c.home, "state other than models (runner sockets, history)"),
+      row("SUANLI_MODELS", c.store.root, "model store (Ollama's layout)"),
+      row("SUANLI_KEEP_ALIVE", secs(c.sched.default_keep_alive_ns), "how long an idle model stays loaded"),
+      row("SUANLI_NUM_PARALLEL", c.sched.num_parallel ? std::to_string(c.sched.num_parallel) : "auto",
+          "parallel requests per model"),
+      row("SUANLI_MAX_LOADED_MODELS", std::to_string(c.sched.max_loaded_models), "models loaded at once"),
+      row("SUANLI_MAX_QUEUE", std::to_string(c.sched.max_queue), "requests waiting before 503"),
+      row("SUANLI_CONTEXT_LENGTH", std::to_string(c.server.defaults.num_ctx), "default num_ctx"),
+      row("SUANLI_FLASH_ATTENTION", c.sched.flash_attention < 0 ? "auto" : (c.sched.flash_attention ? "1" : "0"),
+          "flash attention"),
+      row("SUANLI_KV_CACHE_TYPE", c.sched.kv_cache_type, "KV cache type (f16, q8_0, q4_0)"),
+      row("SUANLI_LOAD_TIMEOUT", secs(c.sched.load_timeout_ns), "give up loading a model after"),
+      row("SUANLI_NOPRUNE", c.store.prune ? "false" : "true", "keep unreferenced blobs"),
+      row("SUANLI_DEBUG", c.debug ? "1" : "0", "debug logging"),
+  };
+}
+
+}  // namespace suanli::cli

@@ -1,0 +1,53 @@
+// Server: the HTTP front of `suanli serve`. Ollama's native API (generate,
+// chat, embed, model management, blobs) on cpp-httplib, backed by the model
+// store and the scheduler. Status codes, bodies and streaming framing follow
+// Ollama; errors are {"error": "..."}; after streaming has begun an error
+// becomes a final NDJSON line.
+// Thread-safety: handlers run on a thread pool; Stop may be called from any
+// thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "sched/scheduler.h"
+#include "server/request_util.h"
+#include "store/model_store.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace suanli::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 11434;
+  std::string version = "0.0.0";
+  RequestDefaults defaults;
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, store::ModelStore* store, sched::Scheduler* scheduler);
+  ~Server();
+
+  // Binds and serves until Stop. Unavailable when the address is in use.
+  Status Listen();
+  // Stops accepting; in-flight requests continue until they end.
+  void Stop();
+
+ private:
+  void RegisterBasicRoutes();
+  void RegisterModelRoutes();
+  void RegisterGenerateRoutes();
+  void RegisterEmbedRoutes();
+
+  ServerOptions options_;
+  store::ModelStore* store_;
+  sched::Scheduler* scheduler_;
+  std::unique_ptr<httplib::Server> http_;
+};
+
+}  // namespace suanli::server

@@ -1,0 +1,323 @@
+#include "store/model_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "base/atomic_file.h"
+#include "base/log.h"
+#include "base/sha256.h"
+#include "store/gguf_details.h"
+
+namespace suanli::store {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr const char* kManifestType = "application/vnd.docker.distribution.manifest.v2+json";
+constexpr const char* kConfigType = "application/vnd.docker.container.image.v1+json";
+constexpr const char* kModelLayer = "application/vnd.ollama.image.model";
+constexpr const char* kTemplateLayer = "application/vnd.ollama.image.template";
+constexpr const char* kSystemLayer = "application/vnd.ollama.image.system";
+constexpr const char* kParamsLayer = "application/vnd.ollama.image.params";
+constexpr const char* kMessagesLayer = "application/vnd.ollama.image.messages";
+constexpr const char* kLicenseLayer = "application/vnd.ollama.image.license";
+constexpr const char* kUploadSuffix = "-upload-";
+
+std::atomic<uint64_t> g_upload_counter{0};
+
+StatusOr<std::string> ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("file not found");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool IsBlobFileName(const std::string& name) {
+  return name.size() == 71 && name.rfind("sha256-", 0) == 0 && IsValidDigest("sha256:" + name.substr(7));
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<ModelStore>> ModelStore::Open(const Options& options) {
+  RETURN_IF_ERROR(MakeDirectories(options.root + "/manifests"));
+  RETURN_IF_ERROR(MakeDirectories(options.root + "/blobs"));
+  std::error_code ec;
+  // Recovery: uploads and writes a crash interrupted leave temp files only.
+  for (const auto& dir : {options.root + "/blobs", options.root + "/manifests"}) {
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (name.find(kUploadSuffix) != std::string::npos || name.find(".tmp-") != std::string::npos) {
+        fs::remove(it->path(), ec);
+      }
+    }
+  }
+  return std::unique_ptr<ModelStore>(new ModelStore(options));
+}
+
+std::string ModelStore::BlobPath(const std::string& digest) const {
+  return options_.root + "/blobs/sha256-" + digest.substr(7);
+}
+
+bool ModelStore::HasBlob(const std::string& digest) const {
+  if (!IsValidDigest(digest)) return false;
+  struct stat st {};
+  return ::stat(BlobPath(digest).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+StatusOr<ModelRecord> ModelStore::Load(const ModelName& name, const std::string& manifest_file) const {
+  ASSIGN_OR_RETURN(std::string bytes, ReadAll(manifest_file));
+  json manifest = json::parse(bytes, nullptr, false);
+  const std::string display = name.Display();
+  if (!manifest.is_object() || !manifest.contains("layers") || !manifest["layers"].is_array()) {
+    return InternalError("the manifest of '" + display + "' is corrupt");
+  }
+  ModelRecord r;
+  r.name = name;
+  r.digest = Sha256Hex(bytes);
+  struct stat st {};
+  if (::stat(manifest_file.c_str(), &st) == 0) r.modified = std::chrono::system_clock::from_time_t(st.st_mtime);
+  auto blob_text = [&](const json& layer) -> StatusOr<std::string> {
+    const std::string digest = layer.value("digest", "");
+    if (!IsValidDigest(digest)) return InternalError("the manifest of '" + display + "' has a bad digest");
+    auto text = ReadAll(BlobPath(digest));
+    if (!text.ok()) return InternalError("model '" + display + "' is missing a layer; create or pull it again");
+    return text;
+  };
+  for (const json& layer : manifest["layers"]) {
+    if (!layer.is_object()) continue;
+    const std::string type = layer.value("mediaType", "");
+    r.size += layer.value("size", uint64_t{0});
+    if (type == kModelLayer) {
+      const std::string digest = layer.value("digest", "");
+      if (!IsValidDigest(digest)) return InternalError("the manifest of '" + display + "' has a bad digest");
+      r.model_path = BlobPath(digest);
+    } else if (type == kParamsLayer) {
+      ASSIGN_OR_RETURN(std::string text, blob_text(layer));
+      r.parameters = json::parse(text, nullptr, false);
+      if (!r.parameters.is_object()) r.parameters = json::object();
+    } else if (type == kMessagesLayer) {
+      ASSIGN_OR_RETURN(std::string text, blob_text(layer));
+      r.messages = json::parse(text, nullptr, false);
+      if (!r.messages.is_array()) r.messages = json::array();
+    } else if (type == kSystemLayer) {
+      ASSIGN_OR_RETURN(r.system, blob_text(layer));
+    } else if (type == kTemplateLayer || type == "application/vnd.ollama.image.prompt") {
+      ASSIGN_OR_RETURN(r.template_text, blob_text(layer));
+    } else if (type == kLicenseLayer) {
+      ASSIGN_OR_RETURN(std::string text, blob_text(layer));
+      r.licenses.push_back(std::move(text));
+    }
+  }
+  if (r.model_path.empty()) return InternalError("model '" + display + "' has no model layer");
+  if (manifest.contains("config") && manifest["config"].is_object()) {
+    auto config_text = blob_text(manifest["config"]);
+    json config = config_text.ok() ? json::parse(*config_text, nullptr, false) : json();
+    if (config.is_object()) {
+      r.details.format = config.value("model_format", "gguf");
+      r.details.family = config.value("model_family", "");
+      r.details.parameter_size = config.value("model_type", "");
+      r.details.quantization_level = config.value("file_type", "");
+      r.details.context_length = config.value("context_length", uint64_t{0});
+      r.details.embedding_length = config.value("embedding_length", uint64_t{0});
+    }
+  }
+  return r;
+}
+
+StatusOr<std::vector<ModelRecord>> ModelStore::List() const {
+  std::vector<ModelRecord> out;
+  const fs::path base = options_.root + "/manifests";
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(base, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file() || it.depth() != 3) continue;
+    const fs::path rel = fs::relative(it->path(), base);
+    std::vector<std::string> parts;
+    for (const auto& p : rel) parts.push_back(p.string());
+    if (parts.size() != 4 || parts[3].find(".tmp-") != std::string::npos) continue;
+    auto name = ParseModelName(parts[0] + "/" + parts[1] + "/" + parts[2] + ":" + parts[3]);
+    if (!name.ok()) continue;
+    auto record = Load(*name, it->path().string());
+    if (!record.ok()) {
+      LogWarn("skipping model " + name->Display() + ": " + record.status().message());
+      continue;
+    }
+    out.push_back(std::move(record).value());
+  }
+  return out;
+}
+
+StatusOr<ModelRecord> ModelStore::Get(const std::string& text) const {
+  ASSIGN_OR_RETURN(ModelName name, ParseModelName(text));
+  const std::string path = options_.root + "/manifests/" + name.ManifestPath();
+  if (::access(path.c_str(), F_OK) == 0) return Load(name, path);
+  ASSIGN_OR_RETURN(auto all, List());  // case-insensitive match
+  for (auto& r : all) {
+    if (r.name.Key() == name.Key()) return r;
+  }
+  return NotFoundError("model '" + text + "' not found");
+}
+
+StatusOr<std::string> ModelStore::WriteBlobBytes(const std::string& data) {
+  const std::string digest = "sha256:" + Sha256Hex(data);
+  if (!HasBlob(digest)) RETURN_IF_ERROR(WriteFileAtomically(BlobPath(digest), data));
+  return digest;
+}
+
+Status ModelStore::Create(const std::string& text, const CreateSpec& spec,
+                          const std::function<void(const std::string&)>& progress) {
+  ASSIGN_OR_RETURN(ModelName name, ParseModelName(text));
+  if (!IsValidDigest(spec.model_digest)) return InvalidArgumentError("invalid digest '" + spec.model_digest + "'");
+  if (!HasBlob(spec.model_digest)) return InvalidArgumentError("blob " + spec.model_digest + " not found; upload it first");
+  std::lock_guard<std::mutex> lock(write_mu_);
+  progress("parsing GGUF");
+  ASSIGN_OR_RETURN(ModelDetails details, ReadModelDetails(BlobPath(spec.model_digest)));
+
+  json layers = json::array();
+  auto add_layer = [&](const char* type, const std::string& digest) {
+    struct stat st {};
+    ::stat(BlobPath(digest).c_str(), &st);
+    layers.push_back({{"mediaType", type}, {"digest", digest}, {"size", static_cast<uint64_t>(st.st_size)}});
+  };
+  progress("using existing layer " + spec.model_digest);
+  add_layer(kModelLayer, spec.model_digest);
+  auto add_text = [&](const char* type, const std::string& data) -> Status {
+    const std::string digest = "sha256:" + Sha256Hex(data);
+    progress((HasBlob(digest) ? "using existing layer " : "creating new layer ") + digest);
+    ASSIGN_OR_RETURN(std::string written, WriteBlobBytes(data));
+    add_layer(type, written);
+    return OkStatus();
+  };
+  if (!spec.template_text.empty()) RETURN_IF_ERROR(add_text(kTemplateLayer, spec.template_text));
+  if (!spec.system.empty()) RETURN_IF_ERROR(add_text(kSystemLayer, spec.system));
+  for (const auto& license : spec.licenses) RETURN_IF_ERROR(add_text(kLicenseLayer, license));
+  if (!spec.parameters.empty()) RETURN_IF_ERROR(add_text(kParamsLayer, spec.parameters.dump()));
+  if (!spec.messages.empty()) RETURN_IF_ERROR(add_text(kMessagesLayer, spec.messages.dump()));
+
+  json config = {{"model_format", details.format}, {"model_family", details.family},
+                 {"model_families", {details.family}}, {"model_type", details.parameter_size},
+                 {"file_type", details.quantization_level}, {"context_length", details.context_length},
+                 {"embedding_length", details.embedding_length}, {"architecture", "amd64"}, {"os", "linux"}};
+  const std::string config_text = config.dump();
+  ASSIGN_OR_RETURN(std::string config_digest, WriteBlobBytes(config_text));
+  json manifest = {{"schemaVersion", 2}, {"mediaType", kManifestType},
+                   {"config", {{"mediaType", kConfigType}, {"digest", config_digest}, {"size", config_text.size()}}},
+                   {"layers", layers}};
+  progress("writing manifest");
+  const std::string path = options_.root + "/manifests/" + name.ManifestPath();
+  RETURN_IF_ERROR(MakeDirectories(path.substr(0, path.find_last_of('/'))));
+  RETURN_IF_ERROR(WriteFileAtomically(path, manifest.dump()));
+  progress("success");
+  return OkStatus();
+}
+
+Status ModelStore::Copy(const std::string& source, const std::string& destination) {
+  ASSIGN_OR_RETURN(ModelRecord src, Get(source));
+  ASSIGN_OR_RETURN(ModelName dst, ParseModelName(destination));
+  std::lock_guard<std::mutex> lock(write_mu_);
+  ASSIGN_OR_RETURN(std::string bytes, ReadAll(options_.root + "/manifests/" + src.name.ManifestPath()));
+  const std::string path = options_.root + "/manifests/" + dst.ManifestPath();
+  RETURN_IF_ERROR(MakeDirectories(path.substr(0, path.find_last_of('/'))));
+  return WriteFileAtomically(path, bytes);
+}
+
+Status ModelStore::Delete(const std::string& text) {
+  ASSIGN_OR_RETURN(ModelRecord r, Get(text));
+  std::lock_guard<std::mutex> lock(write_mu_);
+  fs::path path = options_.root + "/manifests/" + r.name.ManifestPath();
+  std::error_code ec;
+  if (!fs::remove(path, ec)) return InternalError("could not delete model '" + text + "'");
+  // Remove folders left empty, up to manifests/.
+  for (fs::path dir = path.parent_path(); dir != fs::path(options_.root + "/manifests"); dir = dir.parent_path()) {
+    if (!fs::is_empty(dir, ec) || !fs::remove(dir, ec)) break;
+  }
+  return options_.prune ? Prune() : OkStatus();
+}
+
+Status ModelStore::Prune() {
+  std::set<std::string> referenced;
+  std::error_code ec;
+  const fs::path base = options_.root + "/manifests";
+  for (auto it = fs::recursive_directory_iterator(base, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    auto bytes = ReadAll(it->path().string());
+    json m = bytes.ok() ? json::parse(*bytes, nullptr, false) : json();
+    if (!m.is_object()) return OkStatus();  // unreadable manifest: keep every blob
+    if (m.contains("config") && m["config"].is_object()) referenced.insert(m["config"].value("digest", ""));
+    for (const json& layer : m.value("layers", json::array())) {
+      if (layer.is_object()) referenced.insert(layer.value("digest", ""));
+    }
+  }
+  for (const auto& entry : fs::directory_iterator(options_.root + "/blobs", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (IsBlobFileName(name) && !referenced.count("sha256:" + name.substr(7))) fs::remove(entry.path(), ec);
+  }
+  return OkStatus();
+}
+
+// ---- uploads ----------------------------------------------------------------
+
+struct BlobUpload::Hasher {
+  Sha256 sha;
+};
+
+StatusOr<std::unique_ptr<BlobUpload>> ModelStore::BeginUpload(const std::string& digest) {
+  if (!IsValidDigest(digest)) return InvalidArgumentError("invalid digest format");
+  const std::string final_path = BlobPath(digest);
+  const std::string temp = final_path + kUploadSuffix + std::to_string(::getpid()) + "-" +
+                           std::to_string(g_upload_counter++);
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return InternalError(std::string("cannot store the upload: ") + std::strerror(errno));
+  return std::make_unique<BlobUpload>(digest, temp, final_path, options_.max_blob_bytes, fd);
+}
+
+BlobUpload::BlobUpload(std::string digest, std::string temp_path, std::string final_path, uint64_t max_bytes, int fd)
+    : digest_(std::move(digest)), temp_path_(std::move(temp_path)), final_path_(std::move(final_path)),
+      max_bytes_(max_bytes), fd_(fd), hasher_(std::make_unique<Hasher>()) {}
+
+BlobUpload::~BlobUpload() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!done_) ::unlink(temp_path_.c_str());
+}
+
+Status BlobUpload::Write(const char* data, size_t n) {
+  if (written_ + n > max_bytes_) return ResourceExhaustedError("the upload is larger than the server accepts");
+  hasher_->sha.Update(data, n);
+  size_t off = 0;
+  while (off < n) {
+    ssize_t w = ::write(fd_, data + off, n - off);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return InternalError(std::string("cannot store the upload: ") + std::strerror(errno));
+    }
+    off += static_cast<size_t>(w);
+  }
+  written_ += n;
+  return OkStatus();
+}
+
+Status BlobUpload::Commit() {
+  const std::string got = "sha256:" + hasher_->sha.FinalHex();
+  if (got != digest_) return InvalidArgumentError("digest mismatch, expected " + digest_ + ", got " + got);
+  if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
+    fd_ = -1;
+    return InternalError("cannot flush the upload to disk");
+  }
+  fd_ = -1;
+  if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0) return InternalError("cannot move the upload into place");
+  done_ = true;
+  return SyncDirectory(final_path_.substr(0, final_path_.find_last_of('/')));
+}
+
+}  // namespace suanli::store

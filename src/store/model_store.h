@@ -1,0 +1,115 @@
+// ModelStore keeps models in Ollama's on-disk layout:
+// manifests/<host>/<namespace>/<model>/<tag> (Docker v2 manifest JSON with
+// application/vnd.ollama.image.* layers) and blobs/sha256-<64 hex>. Blobs are
+// immutable and content-addressed; manifests are written last and atomically.
+// Thread-safety: all methods may be called concurrently; writers (create,
+// copy, delete, blob commits) are serialised on an internal mutex.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "store/model_name.h"
+
+namespace suanli::store {
+
+struct ModelDetails {
+  std::string format = "gguf";
+  std::string family;          // general.architecture
+  std::string parameter_size;  // "494.03M", "7.6B"
+  std::string quantization_level;
+  uint64_t context_length = 0;
+  uint64_t embedding_length = 0;
+};
+
+struct ModelRecord {
+  ModelName name;
+  std::string digest;      // sha256 hex of the manifest file
+  std::string model_path;  // the GGUF blob
+  uint64_t size = 0;       // sum of layer sizes
+  std::chrono::system_clock::time_point modified;
+  ModelDetails details;
+  nlohmann::json parameters = nlohmann::json::object();
+  std::string system;
+  std::string template_text;
+  nlohmann::json messages = nlohmann::json::array();
+  std::vector<std::string> licenses;
+};
+
+// What /api/create asks for (blob digests are "sha256:<hex>").
+struct CreateSpec {
+  std::string model_digest;
+  nlohmann::json parameters = nlohmann::json::object();
+  std::string system;
+  std::string template_text;
+  nlohmann::json messages = nlohmann::json::array();
+  std::vector<std::string> licenses;
+};
+
+class BlobUpload;
+
+class ModelStore {
+ public:
+  struct Options {
+    std::string root;
+    bool prune = true;                        // remove unreferenced blobs after delete
+    uint64_t max_blob_bytes = 1ull << 40;     // uploads larger than this are refused
+  };
+  // Creates the folders and removes temp files a crash left behind.
+  static StatusOr<std::unique_ptr<ModelStore>> Open(const Options& options);
+
+  StatusOr<std::vector<ModelRecord>> List() const;
+  // NotFound "model 'x' not found"; InvalidArgument for a bad name.
+  StatusOr<ModelRecord> Get(const std::string& name) const;
+
+  bool HasBlob(const std::string& digest) const;
+  std::string BlobPath(const std::string& digest) const;  // REQUIRES: IsValidDigest(digest)
+  // Starts an upload of a blob with this digest (InvalidArgument for a bad
+  // digest). Commit verifies the hash; nothing partial is ever visible.
+  StatusOr<std::unique_ptr<BlobUpload>> BeginUpload(const std::string& digest);
+
+  // Writes the model. `progress` receives Ollama's status lines.
+  Status Create(const std::string& name, const CreateSpec& spec,
+                const std::function<void(const std::string&)>& progress);
+  Status Copy(const std::string& source, const std::string& destination);
+  Status Delete(const std::string& name);
+
+ private:
+  explicit ModelStore(Options options) : options_(std::move(options)) {}
+  StatusOr<std::string> WriteBlobBytes(const std::string& data);  // returns "sha256:<hex>"
+  StatusOr<ModelRecord> Load(const ModelName& name, const std::string& manifest_file) const;
+  Status Prune();
+
+  Options options_;
+  mutable std::mutex write_mu_;
+};
+
+// An upload in progress. Not thread-safe; destroying it without Commit
+// removes the temp file.
+class BlobUpload {
+ public:
+  BlobUpload(std::string digest, std::string temp_path, std::string final_path, uint64_t max_bytes, int fd);
+  ~BlobUpload();
+  // Appends bytes; ResourceExhausted past the size cap.
+  Status Write(const char* data, size_t n);
+  // Verifies the digest and moves the blob into place. InvalidArgument
+  // "digest mismatch, expected sha256:..., got sha256:..." otherwise.
+  Status Commit();
+
+ private:
+  std::string digest_, temp_path_, final_path_;
+  uint64_t max_bytes_, written_ = 0;
+  int fd_;
+  struct Hasher;
+  std::unique_ptr<Hasher> hasher_;
+  bool done_ = false;
+};
+
+}  // namespace suanli::store
