@@ -32,6 +32,9 @@ export CCACHE_NOHASHDIR=true
 echo "==> llama.cpp source"
 bash scripts/fetch_llama_cpp.sh
 
+echo "==> npm packages for tests/clients (ollama, LangChain)"
+npm ci --prefix tests/clients --no-audit --no-fund >/dev/null
+
 echo "==> configuring"
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)

@@ -13,7 +13,22 @@ namespace suanli::cli {
 
 using CommandFn = std::function<int()>;
 
+// Server side and internals.
+CommandFn RegisterServeCommand(CLI::App& app);
 CommandFn RegisterRunnerCommand(CLI::App& app);
 CommandFn RegisterBenchCommand(CLI::App& app);
+
+// Clients of a running server (SUANLI_HOST, else OLLAMA_HOST).
+CommandFn RegisterCreateCommand(CLI::App& app);
+CommandFn RegisterShowCommand(CLI::App& app);
+CommandFn RegisterRunCommand(CLI::App& app);
+CommandFn RegisterStopCommand(CLI::App& app);
+CommandFn RegisterListCommand(CLI::App& app);  // alias `ls`
+CommandFn RegisterPsCommand(CLI::App& app);
+CommandFn RegisterCpCommand(CLI::App& app);
+CommandFn RegisterRmCommand(CLI::App& app);
+
+// `suanli -v`: prints the server's and the client's versions; returns 0.
+int PrintVersion();
 
 }  // namespace suanli::cli

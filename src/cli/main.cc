@@ -7,7 +7,6 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "cli/version.h"
 
 int main(int argc, char** argv) {
   try {
@@ -21,15 +20,30 @@ int main(int argc, char** argv) {
       suanli::cli::CommandFn run;
     };
     const Entry entries[] = {
+        {"serve", suanli::cli::RegisterServeCommand(app)},
+        {"create", suanli::cli::RegisterCreateCommand(app)},
+        {"show", suanli::cli::RegisterShowCommand(app)},
+        {"run", suanli::cli::RegisterRunCommand(app)},
+        {"stop", suanli::cli::RegisterStopCommand(app)},
+        {"list", suanli::cli::RegisterListCommand(app)},
+        {"ps", suanli::cli::RegisterPsCommand(app)},
+        {"cp", suanli::cli::RegisterCpCommand(app)},
+        {"rm", suanli::cli::RegisterRmCommand(app)},
         {"runner", suanli::cli::RegisterRunnerCommand(app)},
         {"bench", suanli::cli::RegisterBenchCommand(app)},
     };
 
-    CLI11_PARSE(app, argc, argv);
-    if (show_version) {
-      std::printf("suanli version is %s\n", suanli::cli::kVersion);
-      return 0;
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+      return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+      return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+      std::fprintf(stderr, "Error: %s\nRun with --help for more information.\n", e.what());
+      return 1;
     }
+    if (show_version) return suanli::cli::PrintVersion();
     for (const auto& entry : entries) {
       if (app.get_subcommand(entry.name)->parsed()) return entry.run();
     }

@@ -54,23 +54,21 @@ int Serve() {
     sigwait(&set, &sig);
     if (done) return;
     LogInfo("shutting down");
-    server.Stop();
+    server.Stop();  // Listen returns once the in-flight requests have ended
     // Streams get a few seconds to finish; then the runners end, which ends
     // any stream still running with an error line.
-    std::this_thread::sleep_for(std::chrono::seconds(5));
-    scheduler.Shutdown();
+    for (int i = 0; i < 100 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!done) scheduler.Shutdown();
   });
   Status st = server.Listen();
   done = true;
   scheduler.Shutdown();
-  if (!st.ok()) {
-    std::fprintf(stderr, "Error: %s\n", st.message().c_str());
-    pthread_kill(signals.native_handle(), SIGTERM);
-    signals.join();
-    return 1;
-  }
   pthread_kill(signals.native_handle(), SIGTERM);
   signals.join();
+  if (!st.ok()) {
+    std::fprintf(stderr, "Error: %s\n", st.message().c_str());
+    return 1;
+  }
   return 0;
 }
 

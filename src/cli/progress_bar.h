@@ -1,0 +1,61 @@
+// Progress display on stderr for the client commands: ProgressBar for byte
+// transfers (uploads) and Spinner while waiting on the server. Both redraw
+// only when stderr is a terminal. ProgressBar is for one thread; Spinner
+// animates from its own thread and is safe to Stop from the owner's.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace suanli::cli {
+
+// "label  42% ▕██████        ▏ 12 MB/397 MB  55 MB/s"
+class ProgressBar {
+ public:
+  ProgressBar(std::string label, uint64_t total);
+  ~ProgressBar();
+  ProgressBar(const ProgressBar&) = delete;
+  ProgressBar& operator=(const ProgressBar&) = delete;
+
+  // Records progress; redraws at most every 100 ms on a terminal.
+  void Set(uint64_t completed);
+  // Draws the final state and ends the line. Without a terminal this prints
+  // the single line "label 100% 397 MB". Idempotent.
+  void Finish();
+
+ private:
+  std::string Render(bool final) const;
+
+  std::string label_;
+  uint64_t total_;
+  uint64_t completed_ = 0;
+  bool tty_;
+  bool finished_ = false;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_draw_;
+};
+
+// "message ⠋" animated every 100 ms until Stop(), which erases the line.
+class Spinner {
+ public:
+  explicit Spinner(std::string message = "");
+  ~Spinner();
+  Spinner(const Spinner&) = delete;
+  Spinner& operator=(const Spinner&) = delete;
+
+  // Stops and erases the spinner; idempotent.
+  void Stop();
+
+ private:
+  std::string message_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopped_ = false;  // GUARDED_BY(mu_)
+  std::thread thread_;
+};
+
+}  // namespace suanli::cli
