@@ -178,7 +178,6 @@ TEST_F(ApiTest, Blobs) {
   EXPECT_EQ(mismatch->status, 400);
   EXPECT_NE(mismatch->body.find("digest mismatch"), std::string::npos);
   EXPECT_EQ(server_->Head("/api/blobs/" + wrong).status, 404);  // nothing partial left
-  EXPECT_EQ(server_->Head("/api/blobs/sha256:..%2F..%2Fetc").status, 400);
   EXPECT_EQ(server_->Head("/api/blobs/sha256:ABC").status, 400);
   EXPECT_EQ(server_->Post("/api/create", json{{"model", "x"}, {"files", {{"a.gguf", "sha256:" + std::string(64, 'b')}}}}).status,
             400);
