@@ -1,5 +1,6 @@
 #include "base/duration.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -18,6 +19,8 @@ StatusOr<int64_t> ParseGoDuration(const std::string& text) {
     size_t start = i;
     while (i < text.size() && (isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
     if (i == start) return bad();
+    const std::string number = text.substr(start, i - start);
+    if (std::count(number.begin(), number.end(), '.') > 1 || number == ".") return bad();
     long double value = std::strtold(text.substr(start, i - start).c_str(), nullptr);
     size_t unit_start = i;
     while (i < text.size() && !isdigit(static_cast<unsigned char>(text[i])) && text[i] != '.') ++i;

@@ -1,0 +1,177 @@
+#include "store/model_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "base/sha256.h"
+#include "store/gguf_details.h"
+#include "store/model_name.h"
+
+namespace suanli::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(ModelNameTest, DefaultsAndDisplay) {
+  auto n = ParseModelName("llama3.2");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n->ManifestPath(), "registry.ollama.ai/library/llama3.2/latest");
+  EXPECT_EQ(n->Display(), "llama3.2:latest");
+  EXPECT_EQ(ParseModelName("user/model:q4")->Display(), "user/model:q4");
+  EXPECT_EQ(ParseModelName("hf.co/user/repo:Q4_K_M")->ManifestPath(), "hf.co/user/repo/Q4_K_M");
+  EXPECT_EQ(ParseModelName("localhost:5000/ns/m:t")->host, "localhost:5000");
+  EXPECT_EQ(ParseModelName("Tiny")->Key(), ParseModelName("tiny:LATEST")->Key());
+}
+
+TEST(ModelNameTest, RejectsBadNames) {
+  for (const char* bad : {"", "..", "../x", "a/../b", "a/b/c/d", "x:", ":tag", "-x", "a b", "x@sha256:00",
+                          "ns.dot/model", "a//b", "m:t/../x", "model:..", "/abs"}) {
+    EXPECT_FALSE(ParseModelName(bad).ok()) << bad;
+  }
+}
+
+class ModelStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/suanli-store-XXXXXX";
+    root_ = mkdtemp(tmpl);
+    auto s = ModelStore::Open({root_, true, 1 << 20});
+    ASSERT_TRUE(s.ok());
+    store_ = std::move(s).value();
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  // A minimal GGUF (no tensors) uploaded as a blob; returns its digest.
+  std::string UploadGguf() {
+    std::string g = "GGUF";
+    auto put32 = [&](uint32_t v) { g.append(reinterpret_cast<char*>(&v), 4); };
+    auto put64 = [&](uint64_t v) { g.append(reinterpret_cast<char*>(&v), 8); };
+    put32(3);
+    put64(0);
+    put64(1);
+    const std::string key = "general.architecture", value = "qwen2";
+    put64(key.size());
+    g += key;
+    put32(8);
+    put64(value.size());
+    g += value;
+    const std::string digest = "sha256:" + Sha256Hex(g);
+    auto up = store_->BeginUpload(digest);
+    EXPECT_TRUE(up.ok());
+    EXPECT_TRUE((*up)->Write(g.data(), g.size()).ok());
+    EXPECT_TRUE((*up)->Commit().ok());
+    return digest;
+  }
+
+  size_t BlobCount() {
+    size_t n = 0;
+    for (auto& e : fs::directory_iterator(root_ + "/blobs")) n += e.is_regular_file();
+    return n;
+  }
+
+  std::string root_;
+  std::unique_ptr<ModelStore> store_;
+};
+
+TEST_F(ModelStoreTest, CreateListGetCopyDeletePrune) {
+  const std::string digest = UploadGguf();
+  CreateSpec spec;
+  spec.model_digest = digest;
+  spec.system = "You are Mario";
+  spec.parameters = {{"temperature", 1}, {"stop", {"a", "b"}}};
+  std::vector<std::string> progress;
+  ASSERT_TRUE(store_->Create("mario", spec, [&](const std::string& s) { progress.push_back(s); }).ok());
+  EXPECT_EQ(progress.front(), "parsing GGUF");
+  EXPECT_EQ(progress.back(), "success");
+  EXPECT_TRUE(fs::exists(root_ + "/manifests/registry.ollama.ai/library/mario/latest"));
+
+  auto got = store_->Get("MARIO:latest");
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_EQ(got->system, "You are Mario");
+  EXPECT_EQ(got->parameters["temperature"], 1);
+  EXPECT_EQ(got->details.family, "qwen2");
+  EXPECT_EQ(got->digest.size(), 64u);
+  EXPECT_EQ(got->model_path, store_->BlobPath(digest));
+
+  ASSERT_TRUE(store_->Copy("mario", "luigi:v1").ok());
+  EXPECT_EQ(store_->List()->size(), 2u);
+  const size_t blobs = BlobCount();
+  ASSERT_TRUE(store_->Delete("mario").ok());
+  EXPECT_EQ(BlobCount(), blobs) << "luigi still uses every blob";
+  EXPECT_EQ(store_->Get("mario").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->Get("mario").status().message(), "model 'mario' not found");
+  ASSERT_TRUE(store_->Delete("luigi:v1").ok());
+  EXPECT_EQ(BlobCount(), 0u) << "unreferenced blobs are pruned";
+  EXPECT_FALSE(fs::exists(root_ + "/manifests/registry.ollama.ai/library/mario"));
+}
+
+TEST_F(ModelStoreTest, UploadsAreVerifiedAndCapped) {
+  const std::string data = "some bytes";
+  const std::string wrong = "sha256:" + std::string(64, 'a');
+  auto up = store_->BeginUpload(wrong);
+  ASSERT_TRUE(up.ok());
+  ASSERT_TRUE((*up)->Write(data.data(), data.size()).ok());
+  Status st = (*up)->Commit();
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("digest mismatch, expected " + wrong), std::string::npos);
+  up->reset();
+  EXPECT_FALSE(store_->HasBlob(wrong));
+  EXPECT_EQ(BlobCount(), 0u) << "no partial file is left";
+
+  EXPECT_EQ(store_->BeginUpload("sha256:../../x").status().code(), StatusCode::kInvalidArgument);
+  auto big = store_->BeginUpload("sha256:" + std::string(64, 'b'));
+  std::string chunk(1 << 19, 'x');
+  EXPECT_TRUE((*big)->Write(chunk.data(), chunk.size()).ok());
+  EXPECT_EQ((*big)->Write(chunk.data(), chunk.size()).code(), StatusCode::kOk);
+  EXPECT_EQ((*big)->Write(chunk.data(), 1).code(), StatusCode::kResourceExhausted);
+}
+
+TEST_F(ModelStoreTest, CreateNeedsAnUploadedValidGguf) {
+  CreateSpec spec;
+  spec.model_digest = "sha256:" + std::string(64, 'c');
+  EXPECT_EQ(store_->Create("x", spec, [](const std::string&) {}).code(), StatusCode::kInvalidArgument);
+  spec.model_digest = "../../etc/passwd";
+  EXPECT_EQ(store_->Create("x", spec, [](const std::string&) {}).code(), StatusCode::kInvalidArgument);
+  const std::string junk = "not a gguf";
+  const std::string digest = "sha256:" + Sha256Hex(junk);
+  auto up = store_->BeginUpload(digest);
+  ASSERT_TRUE((*up)->Write(junk.data(), junk.size()).ok());
+  ASSERT_TRUE((*up)->Commit().ok());
+  spec.model_digest = digest;
+  Status st = store_->Create("x", spec, [](const std::string&) {});
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(store_->List()->empty()) << "no manifest for a failed create";
+}
+
+TEST_F(ModelStoreTest, RecoveryRemovesTempFilesAndSkipsBrokenManifests) {
+  const std::string digest = UploadGguf();
+  CreateSpec spec;
+  spec.model_digest = digest;
+  ASSERT_TRUE(store_->Create("good", spec, [](const std::string&) {}).ok());
+  // What a crash can leave: an upload temp file, a manifest temp file, and a
+  // manifest whose blob is gone.
+  std::ofstream(root_ + "/blobs/sha256-" + std::string(64, 'd') + "-upload-1-0") << "partial";
+  std::ofstream(root_ + "/manifests/registry.ollama.ai/library/good/latest.tmp-1-0") << "{";
+  fs::create_directories(root_ + "/manifests/registry.ollama.ai/library/broken");
+  std::ofstream(root_ + "/manifests/registry.ollama.ai/library/broken/latest")
+      << R"({"layers":[{"mediaType":"application/vnd.ollama.image.model","digest":"not-a-digest"}]})";
+  auto reopened = ModelStore::Open({root_, true, 1 << 20});
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_FALSE(fs::exists(root_ + "/blobs/sha256-" + std::string(64, 'd') + "-upload-1-0"));
+  EXPECT_FALSE(fs::exists(root_ + "/manifests/registry.ollama.ai/library/good/latest.tmp-1-0"));
+  auto list = (*reopened)->List();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].name.Display(), "good:latest");
+}
+
+TEST(GgufDetailsTest, HumanParameterCounts) {
+  EXPECT_EQ(HumanParameterCount(494032768), "494.03M");
+  EXPECT_EQ(HumanParameterCount(7615616512ULL), "7.62B");
+  EXPECT_EQ(HumanParameterCount(999), "999");
+}
+
+}  // namespace
+}  // namespace suanli::store
