@@ -1,16 +1,18 @@
 #include "api/client.h"
 
+#include <cpp-httplib/httplib.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
-
-#include <cpp-httplib/httplib.h>
 
 namespace suanli::api {
 
@@ -148,8 +150,8 @@ StatusOr<json> ApiClient::Get(const std::string& path) const {
 
 StatusOr<json> ApiClient::Post(const std::string& path, const json& body) const {
   ASSIGN_OR_RETURN(auto client, Connect(options_));
-  return ReadReply(client->Post(options_.host.base_path + path, MakeHeaders(options_, "application/json"),
-                                body.dump(), "application/json"));
+  return ReadReply(client->Post(options_.host.base_path + path, MakeHeaders(options_, "application/json"), body.dump(),
+                                "application/json"));
 }
 
 StatusOr<json> ApiClient::Delete(const std::string& path, const json& body) const {
@@ -250,8 +252,7 @@ Status ApiClient::PostStream(const std::string& path, const json& body, const Li
   return OkStatus();
 }
 
-Status ApiClient::UploadFile(const std::string& path, const std::string& local_file,
-                             const ProgressFn& progress) const {
+Status ApiClient::UploadFile(const std::string& path, const std::string& local_file, const ProgressFn& progress) const {
   ASSIGN_OR_RETURN(auto client, Connect(options_));
   std::unique_ptr<FILE, FileCloser> file(std::fopen(local_file.c_str(), "rb"));
   struct stat info;

@@ -7,9 +7,8 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "api/host.h"
 #include "base/status.h"

@@ -19,11 +19,6 @@ constexpr const char* kGrey = "\x1b[38;5;245m";
 constexpr const char* kBold = "\x1b[1m";
 constexpr const char* kDefault = "\x1b[0m";
 
-std::string StringField(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 }  // namespace
 
 json ChatRequestBody(const ChatSettings& settings, const json& messages) {
@@ -47,20 +42,20 @@ ChatOutcome StreamChat(const api::ApiClient& client, const ChatSettings& setting
 
   auto on_line = [&](const json& chunk) {
     last = chunk;
-    const json message = chunk.value("message", json::object());
-    const std::string piece = StringField(message, "content");
-    const std::string thought = StringField(message, "thinking");
+    const json& message = JsonField(chunk, "message");
+    const std::string piece = JsonString(message, "content");
+    const std::string thought = JsonString(message, "thinking");
     if (!piece.empty() || !settings.hide_thinking) spinner.Stop();
     if (!thought.empty() && !settings.hide_thinking) {
       if (!thinking_open && thinking.empty()) {
-        std::printf("%s", color ? (std::string(kGrey) + kBold + "Thinking...\n" + kDefault + kGrey).c_str()
-                                : "Thinking...\n");
+        std::printf(
+            "%s", color ? (std::string(kGrey) + kBold + "Thinking...\n" + kDefault + kGrey).c_str() : "Thinking...\n");
         thinking_open = true;
       }
       thinking += thought;
       writer.Write(thought);
     }
-    if (thinking_open && (!piece.empty() || message.contains("tool_calls"))) {
+    if (thinking_open && (!piece.empty() || !JsonField(message, "tool_calls").is_null())) {
       if (!writer.AtLineStart()) std::printf("\n");
       std::printf("%s", color ? (std::string(kGrey) + kBold + "...done thinking.\n\n" + kDefault).c_str()
                               : "...done thinking.\n\n");
@@ -95,8 +90,8 @@ ChatOutcome StreamChat(const api::ApiClient& client, const ChatSettings& setting
 
 Status LoadModel(const api::ApiClient& client, const ChatSettings& settings, const std::atomic<bool>* cancel) {
   Spinner spinner;
-  return client.PostStream("/api/chat", ChatRequestBody(settings, json::array()),
-                           [](const json&) { return true; }, cancel);
+  return client.PostStream(
+      "/api/chat", ChatRequestBody(settings, json::array()), [](const json&) { return true; }, cancel);
 }
 
 }  // namespace suanli::cli

@@ -5,9 +5,8 @@
 #pragma once
 
 #include <atomic>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "api/client.h"
 #include "base/status.h"

@@ -64,6 +64,25 @@ int PrintError(const Status& status) {
   return 1;
 }
 
+const nlohmann::json& JsonField(const nlohmann::json& object, const char* key) {
+  static const nlohmann::json kNull;
+  if (!object.is_object()) return kNull;
+  auto it = object.find(key);
+  return it == object.end() ? kNull : *it;
+}
+
+std::string JsonString(const nlohmann::json& object, const char* key) {
+  const nlohmann::json& field = JsonField(object, key);
+  return field.is_string() ? field.get<std::string>() : "";
+}
+
+int64_t JsonInt(const nlohmann::json& object, const char* key) {
+  const nlohmann::json& field = JsonField(object, key);
+  if (field.is_number_integer()) return field.get<int64_t>();
+  if (field.is_number()) return static_cast<int64_t>(field.get<double>());
+  return 0;
+}
+
 bool IsTerminal(int fd) { return isatty(fd) == 1; }
 
 int TerminalWidth() {

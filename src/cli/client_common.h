@@ -3,6 +3,8 @@
 // queries and the one way errors are printed. Thread-safe (reads only).
 #pragma once
 
+#include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "api/client.h"
@@ -25,6 +27,12 @@ std::string SuanliHome();
 
 // Prints "Error: <message>" to stderr and returns the exit code 1.
 int PrintError(const Status& status);
+
+// Reading server replies without exceptions: the field, or null / "" / 0
+// when `object` is not an object, lacks `key`, or holds another type.
+const nlohmann::json& JsonField(const nlohmann::json& object, const char* key);
+std::string JsonString(const nlohmann::json& object, const char* key);
+int64_t JsonInt(const nlohmann::json& object, const char* key);
 
 bool IsTerminal(int fd);
 // Columns of the terminal on stdout, 0 when stdout is not a terminal.

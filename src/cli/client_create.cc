@@ -1,11 +1,13 @@
 // `suanli create NAME [-f Modelfile]`: parses the Modelfile on the client,
 // uploads the GGUF named by FROM as a blob (only when the server lacks it),
 // then streams POST /api/create and prints its status lines, as Ollama does.
-#include <CLI/CLI.hpp>
 #include <openssl/evp.h>
 #include <sys/stat.h>
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -95,8 +97,7 @@ Status EnsureBlob(const api::ApiClient& client, const std::string& path, const s
   }
   if (head.code() != StatusCode::kNotFound) return head;
   ProgressBar bar(label, static_cast<uint64_t>(info.st_size));
-  RETURN_IF_ERROR(client.UploadFile("/api/blobs/" + digest, path,
-                                    [&bar](uint64_t sent, uint64_t) { bar.Set(sent); }));
+  RETURN_IF_ERROR(client.UploadFile("/api/blobs/" + digest, path, [&bar](uint64_t sent, uint64_t) { bar.Set(sent); }));
   bar.Finish();
   return OkStatus();
 }
@@ -117,8 +118,8 @@ int RunCreate(const CreateFlags& f) {
   struct stat info;
   if (stat(path.c_str(), &info) == 0) {
     if (S_ISDIR(info.st_mode)) {
-      return PrintError(InvalidArgumentError("FROM " + modelfile->from +
-                                             " is a folder; only GGUF files are supported for now"));
+      return PrintError(
+          InvalidArgumentError("FROM " + modelfile->from + " is a folder; only GGUF files are supported for now"));
     }
     auto hex = Sha256File(path);
     if (!hex.ok()) return PrintError(hex.status());
@@ -126,8 +127,8 @@ int RunCreate(const CreateFlags& f) {
     if (Status s = EnsureBlob(client, path, digest); !s.ok()) return PrintError(s);
     request["files"] = {{BaseName(path), digest}};
   } else if (LooksLikePath(modelfile->from)) {
-    return PrintError(NotFoundError("(line " + std::to_string(modelfile->from_line) + "): FROM " +
-                                    modelfile->from + ": no such file"));
+    return PrintError(NotFoundError("(line " + std::to_string(modelfile->from_line) + "): FROM " + modelfile->from +
+                                    ": no such file"));
   } else {
     request["from"] = modelfile->from;  // an existing model
   }
@@ -143,12 +144,12 @@ int RunCreate(const CreateFlags& f) {
   std::string last_status;
   std::map<std::string, std::unique_ptr<ProgressBar>> bars;
   Status s = client.PostStream("/api/create", request, [&](const json& line) {
-    const std::string status = line.value("status", "");
-    const std::string digest = line.value("digest", "");
-    if (!digest.empty() && line.contains("total")) {
+    const std::string status = JsonString(line, "status");
+    const std::string digest = JsonString(line, "digest");
+    if (!digest.empty() && JsonInt(line, "total") > 0) {
       auto& bar = bars[digest];
-      if (!bar) bar = std::make_unique<ProgressBar>(status, line.value("total", uint64_t{0}));
-      bar->Set(line.value("completed", uint64_t{0}));
+      if (!bar) bar = std::make_unique<ProgressBar>(status, static_cast<uint64_t>(JsonInt(line, "total")));
+      bar->Set(static_cast<uint64_t>(std::max<int64_t>(0, JsonInt(line, "completed"))));
     } else if (!status.empty() && status != last_status) {
       for (auto& [_, bar] : bars) bar->Finish();
       std::fprintf(stderr, "%s\n", status.c_str());

@@ -224,8 +224,7 @@ std::string HumanTime(int64_t unix_ns, int64_t now_ns, const std::string& zero_v
 }
 
 int64_t NowUnixNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 

@@ -2,7 +2,6 @@
 // /api/ps, /api/generate (keep_alive 0), /api/delete and /api/copy that print
 // what Ollama's CLI prints.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -17,16 +16,6 @@ namespace suanli::cli {
 namespace {
 
 using json = nlohmann::json;
-
-std::string Str(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-int64_t Int(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_number() ? it->get<int64_t>() : 0;
-}
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -53,11 +42,12 @@ int RunList(const std::string& prefix) {
   if (!tags.ok()) return PrintError(tags.status());
   std::vector<std::vector<std::string>> rows = {{"NAME", "ID", "SIZE", "MODIFIED"}};
   const int64_t now = NowUnixNanos();
-  for (const auto& m : tags->value("models", json::array())) {
-    const std::string name = Str(m, "name");
+  for (const auto& m : JsonField(*tags, "models")) {
+    const std::string name = JsonString(m, "name");
     if (!prefix.empty() && Lower(name).rfind(Lower(prefix), 0) != 0) continue;
-    const auto modified = ParseRfc3339(Str(m, "modified_at"));
-    rows.push_back({name, ShortDigest(Str(m, "digest")), Str(m, "remote_model").empty() ? HumanBytes(Int(m, "size")) : "-",
+    const auto modified = ParseRfc3339(JsonString(m, "modified_at"));
+    rows.push_back({name, ShortDigest(JsonString(m, "digest")),
+                    JsonString(m, "remote_model").empty() ? HumanBytes(JsonInt(m, "size")) : "-",
                     modified ? HumanTime(*modified, now, "Never") : "Never"});
   }
   std::printf("%s", RenderTable(rows).c_str());
@@ -69,14 +59,15 @@ int RunPs(const std::string& prefix) {
   if (!ps.ok()) return PrintError(ps.status());
   std::vector<std::vector<std::string>> rows = {{"NAME", "ID", "SIZE", "PROCESSOR", "CONTEXT", "UNTIL"}};
   const int64_t now = NowUnixNanos();
-  for (const auto& m : ps->value("models", json::array())) {
-    const std::string name = Str(m, "name");
+  for (const auto& m : JsonField(*ps, "models")) {
+    const std::string name = JsonString(m, "name");
     if (!prefix.empty() && name.rfind(prefix, 0) != 0) continue;
-    const auto expires = ParseRfc3339(Str(m, "expires_at"));
+    const auto expires = ParseRfc3339(JsonString(m, "expires_at"));
     std::string until = "Never";
     if (expires) until = *expires < now ? "Stopping..." : HumanTime(*expires, now, "Never");
-    rows.push_back({name, ShortDigest(Str(m, "digest")), HumanBytes(Int(m, "size")),
-                    Processor(Int(m, "size"), Int(m, "size_vram")), std::to_string(Int(m, "context_length")), until});
+    rows.push_back({name, ShortDigest(JsonString(m, "digest")), HumanBytes(JsonInt(m, "size")),
+                    Processor(JsonInt(m, "size"), JsonInt(m, "size_vram")),
+                    std::to_string(JsonInt(m, "context_length")), until});
   }
   std::printf("%s", RenderTable(rows).c_str());
   return 0;
@@ -84,8 +75,7 @@ int RunPs(const std::string& prefix) {
 
 // Asks the server to unload `model` now (empty prompt, keep_alive 0).
 Status Unload(const api::ApiClient& client, const std::string& model) {
-  return client.PostStream("/api/generate", {{"model", model}, {"keep_alive", 0}},
-                           [](const json&) { return true; });
+  return client.PostStream("/api/generate", {{"model", model}, {"keep_alive", 0}}, [](const json&) { return true; });
 }
 
 int RunStop(const std::string& model) {

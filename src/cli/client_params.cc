@@ -17,18 +17,31 @@ struct OptionType {
 };
 
 constexpr OptionType kOptions[] = {
-    {"num_ctx", Kind::kInt},          {"num_batch", Kind::kInt},        {"num_gpu", Kind::kInt},
-    {"main_gpu", Kind::kInt},         {"num_thread", Kind::kInt},       {"num_keep", Kind::kInt},
-    {"seed", Kind::kInt},             {"num_predict", Kind::kInt},      {"top_k", Kind::kInt},
-    {"repeat_last_n", Kind::kInt},    {"draft_num_predict", Kind::kInt}, {"top_p", Kind::kFloat},
-    {"min_p", Kind::kFloat},          {"typical_p", Kind::kFloat},      {"temperature", Kind::kFloat},
-    {"repeat_penalty", Kind::kFloat}, {"presence_penalty", Kind::kFloat}, {"frequency_penalty", Kind::kFloat},
-    {"use_mmap", Kind::kBool},        {"stop", Kind::kStrings},
+    {"num_ctx", Kind::kInt},
+    {"num_batch", Kind::kInt},
+    {"num_gpu", Kind::kInt},
+    {"main_gpu", Kind::kInt},
+    {"num_thread", Kind::kInt},
+    {"num_keep", Kind::kInt},
+    {"seed", Kind::kInt},
+    {"num_predict", Kind::kInt},
+    {"top_k", Kind::kInt},
+    {"repeat_last_n", Kind::kInt},
+    {"draft_num_predict", Kind::kInt},
+    {"top_p", Kind::kFloat},
+    {"min_p", Kind::kFloat},
+    {"typical_p", Kind::kFloat},
+    {"temperature", Kind::kFloat},
+    {"repeat_penalty", Kind::kFloat},
+    {"presence_penalty", Kind::kFloat},
+    {"frequency_penalty", Kind::kFloat},
+    {"use_mmap", Kind::kBool},
+    {"stop", Kind::kStrings},
 };
 
-constexpr std::string_view kDeprecated[] = {"mirostat", "mirostat_tau", "mirostat_eta", "tfs_z",   "penalize_newline",
-                                            "low_vram", "f16_kv",       "logits_all",   "vocab_only", "use_mlock",
-                                            "numa",     "num_gqa"};
+constexpr std::string_view kDeprecated[] = {"mirostat",         "mirostat_tau", "mirostat_eta", "tfs_z",
+                                            "penalize_newline", "low_vram",     "f16_kv",       "logits_all",
+                                            "vocab_only",       "use_mlock",    "numa",         "num_gqa"};
 
 bool ParseBool(std::string value, bool* out) {
   for (auto& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

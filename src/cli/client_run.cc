@@ -1,12 +1,14 @@
 // `suanli run MODEL [PROMPT...]`: checks the model with /api/show, then
 // answers one prompt (arguments and/or piped stdin) through /api/chat, prints
 // embeddings for embedding models, or opens the interactive REPL.
-#include <CLI/CLI.hpp>
 #include <signal.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
+#include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <iterator>
 
@@ -82,7 +84,7 @@ StatusOr<json> ThinkValue(const std::string& text) {
 }
 
 bool HasCapability(const json& show, const char* capability) {
-  for (const auto& c : show.value("capabilities", json::array())) {
+  for (const auto& c : JsonField(show, "capabilities")) {
     if (c.is_string() && c.get<std::string>() == capability) return true;
   }
   return false;
@@ -99,7 +101,7 @@ int RunEmbed(const api::ApiClient& client, const RunFlags& f, const std::string&
   if (f.dimensions > 0) request["dimensions"] = f.dimensions;
   auto reply = client.Post("/api/embed", request);
   if (!reply.ok()) return PrintError(reply.status());
-  for (const auto& embedding : reply->value("embeddings", json::array())) {
+  for (const auto& embedding : JsonField(*reply, "embeddings")) {
     std::printf("%s\n", embedding.dump().c_str());
   }
   return 0;

@@ -2,7 +2,6 @@
 #include "cli/client_show.h"
 
 #include <CLI/CLI.hpp>
-
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -16,12 +15,6 @@ namespace suanli::cli {
 namespace {
 
 using json = nlohmann::json;
-
-std::string Str(const json& object, const char* key) {
-  if (!object.is_object()) return "";
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 std::string NumberText(const json& value) {
   if (value.is_number_integer() || value.is_number_unsigned()) return value.dump();
@@ -77,11 +70,11 @@ int RunShow(const ShowFlags& f) {
     }
     return PrintError(show.status());
   }
-  if (f.license) std::printf("%s\n", Str(*show, "license").c_str());
-  if (f.modelfile) std::printf("%s\n", Str(*show, "modelfile").c_str());
-  if (f.parameters) std::printf("%s\n", Str(*show, "parameters").c_str());
-  if (f.system) std::printf("%s", Str(*show, "system").c_str());
-  if (f.template_) std::printf("%s", Str(*show, "template").c_str());
+  if (f.license) std::printf("%s\n", JsonString(*show, "license").c_str());
+  if (f.modelfile) std::printf("%s\n", JsonString(*show, "modelfile").c_str());
+  if (f.parameters) std::printf("%s\n", JsonString(*show, "parameters").c_str());
+  if (f.system) std::printf("%s", JsonString(*show, "system").c_str());
+  if (f.template_) std::printf("%s", JsonString(*show, "template").c_str());
   if (set == 0) std::printf("%s", FormatShowInfo(*show).c_str());
   return 0;
 }
@@ -90,30 +83,30 @@ int RunShow(const ShowFlags& f) {
 
 std::string FormatShowInfo(const json& show) {
   std::string out;
-  const json details = show.value("details", json::object());
-  const json info = show.value("model_info", json::object());
+  const json& details = JsonField(show, "details");
+  const json& info = JsonField(show, "model_info");
   std::vector<std::vector<std::string>> rows;
   if (info.is_object() && !info.empty()) {
-    const std::string arch = Str(info, "general.architecture");
+    const std::string arch = JsonString(info, "general.architecture");
     rows.push_back({"", "architecture", arch});
-    std::string params = Str(details, "parameter_size");
+    std::string params = JsonString(details, "parameter_size");
     if (params.empty() && info.contains("general.parameter_count") && info["general.parameter_count"].is_number()) {
       params = HumanNumber(info["general.parameter_count"].get<uint64_t>());
     }
     rows.push_back({"", "parameters", params});
-    for (const auto& [key, label] : {std::pair{".context_length", "context length"},
-                                     std::pair{".embedding_length", "embedding length"}}) {
+    for (const auto& [key, label] :
+         {std::pair{".context_length", "context length"}, std::pair{".embedding_length", "embedding length"}}) {
       auto it = info.find(arch + key);
       if (it != info.end() && it->is_number()) rows.push_back({"", label, NumberText(*it)});
     }
   } else {
-    rows.push_back({"", "architecture", Str(details, "family")});
-    rows.push_back({"", "parameters", Str(details, "parameter_size")});
+    rows.push_back({"", "architecture", JsonString(details, "family")});
+    rows.push_back({"", "parameters", JsonString(details, "parameter_size")});
   }
-  rows.push_back({"", "quantization", Str(details, "quantization_level")});
+  rows.push_back({"", "quantization", JsonString(details, "quantization_level")});
   Section(out, "Model", rows);
 
-  const json capabilities = show.value("capabilities", json::array());
+  const json& capabilities = JsonField(show, "capabilities");
   if (capabilities.is_array() && !capabilities.empty()) {
     rows.clear();
     for (const auto& c : capabilities) {
@@ -122,7 +115,7 @@ std::string FormatShowInfo(const json& show) {
     Section(out, "Capabilities", rows);
   }
 
-  const std::string parameters = Str(show, "parameters");
+  const std::string parameters = JsonString(show, "parameters");
   if (!parameters.empty()) {
     rows.clear();
     std::istringstream in(parameters);
@@ -134,8 +127,9 @@ std::string FormatShowInfo(const json& show) {
     }
     Section(out, "Parameters", rows);
   }
-  if (const std::string system = Str(show, "system"); !system.empty()) Section(out, "System", Head(system, 2));
-  if (const std::string license = Str(show, "license"); !license.empty()) Section(out, "License", Head(license, 2));
+  if (const std::string system = JsonString(show, "system"); !system.empty()) Section(out, "System", Head(system, 2));
+  if (const std::string license = JsonString(show, "license"); !license.empty())
+    Section(out, "License", Head(license, 2));
   return out;
 }
 

@@ -3,9 +3,8 @@
 // Pure formatting plus one request; thread-safe.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "api/client.h"
 #include "base/status.h"

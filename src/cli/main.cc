@@ -1,7 +1,6 @@
 // suanli: entry point. Parses the command line, dispatches to a subcommand,
 // and turns anything unexpected into one clear line (never a stack trace).
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -20,16 +19,11 @@ int main(int argc, char** argv) {
       suanli::cli::CommandFn run;
     };
     const Entry entries[] = {
-        {"serve", suanli::cli::RegisterServeCommand(app)},
-        {"create", suanli::cli::RegisterCreateCommand(app)},
-        {"show", suanli::cli::RegisterShowCommand(app)},
-        {"run", suanli::cli::RegisterRunCommand(app)},
-        {"stop", suanli::cli::RegisterStopCommand(app)},
-        {"list", suanli::cli::RegisterListCommand(app)},
-        {"ps", suanli::cli::RegisterPsCommand(app)},
-        {"cp", suanli::cli::RegisterCpCommand(app)},
-        {"rm", suanli::cli::RegisterRmCommand(app)},
-        {"runner", suanli::cli::RegisterRunnerCommand(app)},
+        {"serve", suanli::cli::RegisterServeCommand(app)}, {"create", suanli::cli::RegisterCreateCommand(app)},
+        {"show", suanli::cli::RegisterShowCommand(app)},   {"run", suanli::cli::RegisterRunCommand(app)},
+        {"stop", suanli::cli::RegisterStopCommand(app)},   {"list", suanli::cli::RegisterListCommand(app)},
+        {"ps", suanli::cli::RegisterPsCommand(app)},       {"cp", suanli::cli::RegisterCpCommand(app)},
+        {"rm", suanli::cli::RegisterRmCommand(app)},       {"runner", suanli::cli::RegisterRunnerCommand(app)},
         {"bench", suanli::cli::RegisterBenchCommand(app)},
     };
 

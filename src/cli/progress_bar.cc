@@ -57,9 +57,9 @@ std::string ProgressBar::Render(bool final) const {
   std::string line = prefix;
   if (bar_width >= 5) {
     const int filled = static_cast<int>(fraction * bar_width);
-    line += "\xE2\x96\x95";  // ▕
+    line += "\xE2\x96\x95";                                                         // ▕
     for (int i = 0; i < bar_width; ++i) line += i < filled ? "\xE2\x96\x88" : " ";  // █
-    line += "\xE2\x96\x8F";  // ▏
+    line += "\xE2\x96\x8F";                                                         // ▏
   }
   line += suffix;
   // A line longer than the terminal would wrap and break the redraw.

@@ -1,5 +1,6 @@
 #include "cli/repl.h"
 
+#include <langinfo.h>
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -7,7 +8,6 @@
 #include <clocale>
 #include <cstdio>
 #include <cstring>
-#include <langinfo.h>
 
 #include "cli/client_common.h"
 
@@ -91,8 +91,10 @@ int RunRepl(const api::ApiClient& client, ChatSettings settings) {
       return 0;
     }
     if (result == LineEditor::Result::kInterrupted) {
-      if (line.empty() && s.multiline == Multiline::kNone) std::printf("\nUse Ctrl + d or /bye to exit.\n");
-      else std::printf("\n");
+      if (line.empty() && s.multiline == Multiline::kNone)
+        std::printf("\nUse Ctrl + d or /bye to exit.\n");
+      else
+        std::printf("\n");
       s.multiline = Multiline::kNone;
       s.buffer.clear();
       continue;

@@ -3,6 +3,7 @@
 #include <sstream>
 #include <vector>
 
+#include "cli/client_common.h"
 #include "cli/client_params.h"
 #include "cli/client_show.h"
 #include "cli/repl.h"
@@ -115,11 +116,6 @@ bool IsCommand(const std::string& line, const char* name) {
   return line == n || line.rfind(n + " ", 0) == 0 || line.rfind(n + "\t", 0) == 0;
 }
 
-std::string Str(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 // A value as Go's %v prints it: strings bare, lists as "[a b]".
 std::string GoValueText(const json& value) {
   if (value.is_string()) return value.get<std::string>();
@@ -212,12 +208,12 @@ void HandleShow(ReplSession& s, const std::vector<std::string>& args) {
   if (what == "info") {
     std::printf("%s", FormatShowInfo(*show).c_str());
   } else if (what == "license") {
-    const std::string license = Str(*show, "license");
+    const std::string license = JsonString(*show, "license");
     std::printf("%s\n", license.empty() ? "No license was specified for this model." : license.c_str());
   } else if (what == "modelfile") {
-    std::printf("%s\n", Str(*show, "modelfile").c_str());
+    std::printf("%s\n", JsonString(*show, "modelfile").c_str());
   } else if (what == "parameters") {
-    const std::string parameters = Str(*show, "parameters");
+    const std::string parameters = JsonString(*show, "parameters");
     if (parameters.empty()) {
       std::printf("No parameters were specified for this model.\n");
     } else {
@@ -231,14 +227,14 @@ void HandleShow(ReplSession& s, const std::vector<std::string>& args) {
       std::printf("\n");
     }
   } else if (what == "system") {
-    const std::string system = !s.system.empty() ? s.system : Str(*show, "system");
+    const std::string system = !s.system.empty() ? s.system : JsonString(*show, "system");
     if (system.empty()) {
       std::printf("No system message was specified for this model.\n");
     } else {
       std::printf("%s\n\n", system.c_str());
     }
   } else if (what == "template") {
-    const std::string tmpl = Str(*show, "template");
+    const std::string tmpl = JsonString(*show, "template");
     std::printf("%s\n", tmpl.empty() ? "No prompt template was specified for this model." : tmpl.c_str());
   }
 }
@@ -249,7 +245,7 @@ void CommitSystemMessage(ReplSession& s) {
   s.system = s.buffer;
   s.buffer.clear();
   const json message = {{"role", "system"}, {"content", s.system}};
-  if (!s.messages.empty() && s.messages.back().value("role", "") == "system") {
+  if (!s.messages.empty() && JsonString(s.messages.back(), "role") == "system") {
     s.messages.back() = message;
   } else {
     s.messages.push_back(message);

@@ -46,7 +46,7 @@ StatusOr<ModelFacts> ReadModelFacts(const store::ModelRecord& record) {
       t.find(".Think") != std::string::npos) {
     f.capabilities.push_back("thinking");
   }
-  if (t.find(".Suffix") != std::string::npos || t.find("fim_") != std::string::npos) f.capabilities.push_back("insert");
+  if (t.find(".Suffix") != std::string::npos) f.capabilities.push_back("insert");
   return f;
 }
 

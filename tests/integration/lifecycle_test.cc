@@ -93,9 +93,16 @@ TEST(LifecycleTest, QueueOverflowIs503AndDisconnectFreesTheSlot) {
     waiter_status = server.Post("/api/generate", json{{"model", "tiny-chat"}, {"prompt", "w"}, {"options", Greedy(2)},
                                                        {"stream", false}}).status;
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  // ...the next one is refused.
-  auto busy = server.Post("/api/generate", json{{"model", "tiny-chat"}, {"prompt", "b"}, {"stream", false}});
+  // ...the next one is refused (retry briefly: the waiter may still be on its way in).
+  HttpReply busy;
+  for (int attempt = 0; attempt < 20 && busy.status != 503; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    auto client = server.Client();
+    client->set_read_timeout(2, 0);
+    auto r = client->Post("/api/generate", json{{"model", "tiny-chat"}, {"prompt", "b"}, {"stream", false}}.dump(),
+                          "application/json");
+    if (r) busy = HttpReply{r->status, r->body};
+  }
   EXPECT_EQ(busy.status, 503);
   EXPECT_EQ(busy.Json()["error"], "server busy, please try again.  maximum pending requests exceeded");
   // Hanging up cancels the stream within a step and the waiter gets the slot.
