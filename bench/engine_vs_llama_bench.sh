@@ -73,14 +73,8 @@ done
 
 die() { echo "error: $*" >&2; exit 1; }
 
-# JSON is read with python3 (or node as a fallback); jq is not assumed.
-if command -v python3 >/dev/null; then
-  json_tool=python3
-elif command -v node >/dev/null; then
-  json_tool=node
-else
-  die "python3 or node is needed to read the benchmark JSON"
-fi
+# JSON is read with node (scripts/setup.sh installs it); jq is not assumed.
+command -v node >/dev/null || die "node is needed to read the benchmark JSON (run scripts/setup.sh)"
 
 # ---- 0. our own binaries ---------------------------------------------------
 # Checked first so that a missing build fails fast, before the tool build.
@@ -219,47 +213,9 @@ run "suanli-$par_preset-parallel4" "$suanli" bench "$models_dir/$par_preset.gguf
   --parallel 4 -n "$n_gen" -p 32 -t "$threads" -r "$reps" -o json
 
 # ---- 5. table ----------------------------------------------------------------
-# The summary is computed by a small script (python3, or node) that reads the
-# JSON files written above. llama-bench reports per-repetition rates in
-# samples_ts; their median is compared with suanli's tps_median.
-summary_py='
-import json, statistics, sys
-results, rounds, n_prompt, n_gen, par_preset = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-presets = sys.argv[6:]
-def load(name):
-    with open(f"{results}/{name}.json") as f:
-        return json.load(f)
-def llama_rate(entries, test):
-    for e in entries:
-        if test == "pp" and e["n_prompt"] > 0 and e["n_gen"] == 0 or \
-           test == "tg" and e["n_gen"] > 0 and e["n_prompt"] == 0:
-            return statistics.median(e["samples_ts"])
-    raise SystemExit(f"llama-bench output has no {test} test")
-print()
-print("| model | test | llama-bench t/s | suanli t/s | suanli/llama-bench | ratio per round |")
-print("|---|---|---:|---:|---:|---|")
-best_tg = {}
-for preset in presets:
-    for test, label in (("pp", "pp" + n_prompt), ("tg", "tg" + n_gen)):
-        lbs = [llama_rate(load(f"llama-{preset}-{r}"), test) for r in range(1, rounds + 1)]
-        sus = [load(f"suanli-{preset}-{r}")[test]["tps_median"] for r in range(1, rounds + 1)]
-        # Interference only ever slows a run down, so each tool is represented
-        # by its fastest round; the per-round ratios show the spread.
-        lb, su = max(lbs), max(sus)
-        if test == "tg":
-            best_tg[preset] = su
-        per_round = ", ".join(f"{s / l:.2f}" if l > 0 else "n/a" for l, s in zip(lbs, sus))
-        ratio = f"{su / lb:.2f}" if lb > 0 else "n/a"
-        print(f"| {preset} | {label} | {lb:.2f} | {su:.2f} | {ratio} | {per_round} |")
-par = load(f"suanli-{par_preset}-parallel4")
-agg = par["parallel"]["tps_median"]
-same_run = par["tg"]["tps_median"]
-seqs = par["parallel"]["sequences"]
-print()
-print(f"suanli {par_preset}, {seqs} parallel sequences x tg{n_gen} (prompt 32): aggregate {agg:.2f} t/s (median);")
-print(f"  {agg / same_run:.2f}x the single-stream tg{n_gen} of the same run ({same_run:.2f} t/s),")
-print(f"  {agg / best_tg[par_preset]:.2f}x the best single-stream tg{n_gen} above ({best_tg[par_preset]:.2f} t/s)")
-'
+# The summary is computed by a small node script that reads the JSON files
+# written above. llama-bench reports per-repetition rates in samples_ts;
+# their median is compared with suanli's tps_median.
 # shellcheck disable=SC2016 # JavaScript template literals, not shell
 summary_js='
 const fs = require("fs");
@@ -282,7 +238,8 @@ for (const preset of presets) {
   for (const [test, label] of [["pp", "pp" + nPrompt], ["tg", "tg" + nGen]]) {
     const lbs = range.map((r) => llamaRate(load(`llama-${preset}-${r}`), test));
     const sus = range.map((r) => load(`suanli-${preset}-${r}`)[test].tps_median);
-    // Each tool is represented by its fastest round (see the python version).
+    // Interference only ever slows a run down, so each tool is represented by
+    // its fastest round; the per-round ratios show the spread.
     const lb = Math.max(...lbs), su = Math.max(...sus);
     if (test === "tg") bestTg[preset] = su;
     const per = lbs.map((l, i) => (l > 0 ? (sus[i] / l).toFixed(2) : "n/a")).join(", ");
@@ -297,11 +254,7 @@ console.log(`  ${(agg / sameRun).toFixed(2)}x the single-stream tg${nGen} of the
 console.log(`  ${(agg / bestTg[parPreset]).toFixed(2)}x the best single-stream tg${nGen} above (${bestTg[parPreset].toFixed(2)} t/s)`);
 '
 summary_args=("$results" "$rounds" "$n_prompt" "$n_gen" "$par_preset" "${presets[@]}")
-if [ "$json_tool" = python3 ]; then
-  python3 -c "$summary_py" "${summary_args[@]}" || die "could not read the benchmark JSON in $results"
-else
-  node -e "$summary_js" "${summary_args[@]}" || die "could not read the benchmark JSON in $results"
-fi
+node -e "$summary_js" "${summary_args[@]}" || die "could not read the benchmark JSON in $results"
 
 cat <<EOF
 
