@@ -47,6 +47,7 @@ class BoundedReader {
   }
   bool Skip(uint64_t n) {
     if (n > remaining()) return false;
+    if (n <= sizeof(scratch_)) return Read(scratch_, n);  // stays in stdio's buffer
     if (std::fseek(file_, static_cast<long>(n), SEEK_CUR) != 0) return false;
     pos_ += n;
     return true;
@@ -91,6 +92,7 @@ class BoundedReader {
   FILE* file_;
   uint64_t size_;
   uint64_t pos_ = 0;
+  char scratch_[4096];
 };
 
 struct FileCloser {

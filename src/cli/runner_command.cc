@@ -1,5 +1,8 @@
 // `suanli runner` (hidden): hosts one model on a Unix socket for the server.
 #include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
 
 #include <CLI/CLI.hpp>
 
@@ -41,6 +44,13 @@ int RunRunner(const RunnerFlags& flags) {
     raw->Stop();
   });
   signals.detach();
+  // End with the parent: a runner never outlives the server that started it.
+  const pid_t parent = getppid();
+  std::thread watchdog([raw, parent] {
+    while (getppid() == parent) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    raw->Stop();
+  });
+  watchdog.detach();
   Status st = (*server)->Serve(flags.socket);
   if (!st.ok()) {
     std::fprintf(stderr, "error: %s\n", st.message().c_str());

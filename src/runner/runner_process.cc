@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -60,8 +59,9 @@ StatusOr<std::unique_ptr<RunnerProcess>> RunnerProcess::Start(const RunnerSpawnO
   pid_t pid = ::fork();
   if (pid < 0) return UnavailableError(std::string("cannot start a runner: ") + std::strerror(errno));
   if (pid == 0) {
-    // Child: die with the parent, log to the runner's file, become the runner.
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    // Child: log to the runner's file and become the runner. (The runner
+    // watches its parent itself: PR_SET_PDEATHSIG would fire when the
+    // *thread* that forked exits, and server threads come and go.)
     if (::getppid() != parent) ::_exit(1);
     int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd >= 0) {

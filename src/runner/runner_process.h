@@ -1,7 +1,7 @@
 // RunnerProcess starts `suanli runner` as a child process for one model,
 // waits until it answers /health, and ends it (SIGTERM, then SIGKILL) when
-// destroyed, so that all of its memory goes back to the system. The child
-// dies with its parent (PR_SET_PDEATHSIG). Thread-safety: Start is safe from
+// destroyed, so that all of its memory goes back to the system. The runner
+// ends itself when its parent process goes away (it watches getppid()). Thread-safety: Start is safe from
 // any thread; one RunnerProcess object is not shared without a lock, except
 // client() and pid(), which are const.
 #pragma once

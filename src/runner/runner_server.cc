@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -11,7 +12,8 @@
 #include <cpp-httplib/httplib.h>
 
 #include "base/log.h"
-#include "engine/prompt_tokenizer.h"
+#include "engine/chat_stream.h"
+#include "runner/prepare.h"
 #include "runner/protocol.h"
 
 namespace suanli::runner {
@@ -63,13 +65,6 @@ Status EnsurePrivateDir(const std::string& dir) {
 
 }  // namespace
 
-// The prompt of a completion request, rendered and tokenized.
-struct PreparedPrompt {
-  std::vector<engine::Token> tokens;
-  engine::RenderedChat rendered;
-  bool chat = false;
-};
-
 StatusOr<std::unique_ptr<RunnerServer>> RunnerServer::Create(const RunnerOptions& options) {
   auto server = std::unique_ptr<RunnerServer>(new RunnerServer());
   const auto start = std::chrono::steady_clock::now();
@@ -91,64 +86,38 @@ RunnerServer::~RunnerServer() = default;
 
 namespace {
 
-StatusOr<PreparedPrompt> Prepare(const engine::Model& model, const engine::ChatTemplate& tmpl, const json& body) {
-  PreparedPrompt p;
-  if (auto it = body.find("tokens"); it != body.end() && !it->is_null()) {
-    if (!it->is_array()) return InvalidArgumentError("tokens must be an array of integers");
-    for (const json& t : *it) {
-      if (!t.is_number_integer()) return InvalidArgumentError("tokens must be an array of integers");
-      p.tokens.push_back(t.get<engine::Token>());
-    }
-    return p;
-  }
-  engine::RenderRequest render;
-  if (auto it = body.find("messages"); it != body.end() && !it->is_null()) {
-    ASSIGN_OR_RETURN(render.messages, MessagesFromJson(*it));
-    p.chat = true;
-  } else {
-    auto prompt = body.find("prompt");
-    if (prompt == body.end() || !prompt->is_string()) return InvalidArgumentError("prompt must be a string");
-    if (body.value("raw", false)) {
-      p.tokens = model.Tokenize(prompt->get<std::string>(), true, true);
-      return p;
-    }
-    const std::string system = body.value("system", "");
-    if (!system.empty()) render.messages.push_back({"system", system, "", {}, "", ""});
-    render.messages.push_back({"user", prompt->get<std::string>(), "", {}, "", ""});
-  }
-  ASSIGN_OR_RETURN(render.tools, ToolsFromJson(body.value("tools", json())));
-  render.enable_thinking = body.value("think", false);
-  ASSIGN_OR_RETURN(p.rendered, tmpl.Render(render));
-  std::vector<std::string> literals;
-  for (const auto& m : render.messages) literals.push_back(m.content);
-  p.tokens = engine::TokenizePrompt(model, p.rendered.prompt, literals, /*add_special=*/true);
-  // `context` (tokens of an earlier exchange) goes in front of the new prompt.
-  if (auto it = body.find("context"); it != body.end() && !it->is_null()) {
-    if (!it->is_array()) return InvalidArgumentError("context must be an array of token ids");
-    std::vector<engine::Token> context;
-    for (const json& t : *it) {
-      if (!t.is_number_integer() || t.get<int64_t>() < 0 || t.get<int64_t>() >= model.VocabSize()) {
-        return InvalidArgumentError("context contains an invalid token id");
-      }
-      context.push_back(t.get<engine::Token>());
-    }
-    p.tokens.insert(p.tokens.begin(), context.begin(), context.end());
-  }
-  return p;
+json ToolCallsToJson(const std::vector<engine::ToolCall>& calls) {
+  json out = json::array();
+  for (const auto& c : calls) out.push_back({{"id", c.id}, {"function", {{"name", c.name}, {"arguments", c.arguments}}}});
+  return out;
 }
 
 json ParsedToJson(const engine::ParsedOutput& out) {
   json msg = {{"role", "assistant"}, {"content", out.content}};
   if (!out.thinking.empty()) msg["thinking"] = out.thinking;
-  if (!out.tool_calls.empty()) {
-    json calls = json::array();
-    for (const auto& c : out.tool_calls) {
-      calls.push_back({{"id", c.id}, {"function", {{"name", c.name}, {"arguments", c.arguments}}}});
-    }
-    msg["tool_calls"] = calls;
-  }
+  if (!out.tool_calls.empty()) msg["tool_calls"] = ToolCallsToJson(out.tool_calls);
   return msg;
 }
+
+json DeltaToJson(const engine::ChatDelta& d) {
+  json out = json::object();
+  if (!d.content.empty()) out["content"] = d.content;
+  if (!d.thinking.empty()) out["thinking"] = d.thinking;
+  if (!d.tool_calls.empty()) out["tool_calls"] = ToolCallsToJson(d.tool_calls);
+  return out;
+}
+
+json LogprobJson(const engine::Model& model, const engine::TokenLogprob& lp) {
+  return {{"token", lp.token}, {"text", model.TokenPiece(lp.token, true)}, {"logprob", lp.logprob}};
+}
+
+// One request's state while its answer streams.
+struct Streaming {
+  Streaming(const engine::ChatTemplate& tmpl, PreparedPrompt p)
+      : prompt(std::move(p)), chat(tmpl, prompt.rendered) {}
+  PreparedPrompt prompt;
+  engine::ChatStream chat;
+};
 
 }  // namespace
 
@@ -254,16 +223,18 @@ void RunnerServer::RegisterRoutes() {
     request.prompt = prepared->tokens;
     request.sampling = options.sampling;
     for (const auto& stop : prepared->rendered.additional_stops) request.sampling.stop.push_back(stop);
-    request.grammar = body->value("grammar", "");
+    request.grammar = prepared->grammar;
     request.ignore_eos = body->value("ignore_eos", false);
+    if (auto lp = body->find("logprobs"); lp != body->end() && lp->is_number_integer()) {
+      request.logprobs = std::clamp(lp->get<int>(), -1, 20);
+    }
     auto submitted = engine_->Submit(std::move(request));
     if (!submitted.ok()) return ReplyError(res, submitted.status());
 
     std::shared_ptr<engine::Completion> completion(std::move(submitted).value());
-    auto prompt = std::make_shared<PreparedPrompt>(std::move(prepared).value());
-    auto text = std::make_shared<std::string>();
+    auto state = std::make_shared<Streaming>(*template_, std::move(prepared).value());
     res.set_chunked_content_provider(
-        "application/x-ndjson", [this, completion, prompt, text](size_t, httplib::DataSink& sink) {
+        "application/x-ndjson", [this, completion, state](size_t, httplib::DataSink& sink) {
           engine::CompletionEvent ev;
           // Wake up now and then to notice a caller that went away while queued.
           while (!completion->NextWithin(200, &ev)) {
@@ -272,23 +243,40 @@ void RunnerServer::RegisterRoutes() {
               return false;
             }
           }
-          json line;
+          std::string out;
           bool final_event = true;
           switch (ev.kind) {
-            case engine::CompletionEvent::Kind::kToken:
-              *text += ev.text;
-              line = {{"token", ev.token}, {"text", ev.text}};
+            case engine::CompletionEvent::Kind::kToken: {
+              json line = {{"token", ev.token}, {"text", ev.text}};
+              if (state->prompt.parsed) {
+                const engine::ChatDelta delta = state->chat.Push(ev.text);
+                if (state->chat.parsing()) line["delta"] = DeltaToJson(delta);
+              }
+              if (ev.logprob) {
+                line["logprob"] = LogprobJson(*model_, *ev.logprob);
+                json top = json::array();
+                for (const auto& t : ev.top_logprobs) top.push_back(LogprobJson(*model_, t));
+                line["top_logprobs"] = top;
+              }
+              out = Line(line);
               final_event = false;
               break;
-            case engine::CompletionEvent::Kind::kDone:
-              line = {{"done", true}, {"done_reason", ev.done_reason}, {"timings", TimingsToJson(ev.timings)}};
-              if (prompt->chat) line["message"] = ParsedToJson(template_->Parse(prompt->rendered, *text, false));
+            }
+            case engine::CompletionEvent::Kind::kDone: {
+              json line = {{"done", true}, {"done_reason", ev.done_reason}, {"timings", TimingsToJson(ev.timings)}};
+              if (state->prompt.parsed) {
+                engine::ParsedOutput message;
+                const engine::ChatDelta last = state->chat.Finish(&message);
+                if (!last.empty()) out = Line({{"delta", DeltaToJson(last)}});
+                line["message"] = ParsedToJson(message);
+              }
+              out += Line(line);
               break;
+            }
             case engine::CompletionEvent::Kind::kError:
-              line = ErrorToJson(ev.error);
+              out = Line(ErrorToJson(ev.error));
               break;
           }
-          const std::string out = Line(line);
           if (!sink.write(out.data(), out.size())) {
             completion->Cancel();
             return false;

@@ -1,6 +1,8 @@
 #include "server/model_info.h"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 #include "base/gguf_reader.h"
 
@@ -12,7 +14,42 @@ bool ModelFacts::Has(const std::string& c) const {
   return std::find(capabilities.begin(), capabilities.end(), c) != capabilities.end();
 }
 
+namespace {
+
+StatusOr<ModelFacts> ReadFactsFromFile(const store::ModelRecord& record);
+
+// Facts are read once per manifest (the GGUF header of a real model holds
+// hundreds of thousands of token strings; reading it costs tens of ms).
+class FactsCache {
+ public:
+  StatusOr<ModelFacts> Get(const store::ModelRecord& record) {
+    const std::string key = record.digest + "|" + record.model_path;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto it = facts_.find(key); it != facts_.end()) return it->second;
+    }
+    ASSIGN_OR_RETURN(ModelFacts facts, ReadFactsFromFile(record));
+    std::lock_guard<std::mutex> lock(mu_);
+    if (facts_.size() >= 64) facts_.clear();
+    facts_[key] = facts;
+    return facts;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, ModelFacts> facts_;  // GUARDED_BY(mu_)
+};
+
+}  // namespace
+
 StatusOr<ModelFacts> ReadModelFacts(const store::ModelRecord& record) {
+  static FactsCache* cache = new FactsCache();
+  return cache->Get(record);
+}
+
+namespace {
+
+StatusOr<ModelFacts> ReadFactsFromFile(const store::ModelRecord& record) {
   auto file = ReadGguf(record.model_path);
   if (!file.ok()) return InternalError("model '" + record.name.Display() + "' is unreadable: " + file.status().message());
   ModelFacts f;
@@ -49,5 +86,7 @@ StatusOr<ModelFacts> ReadModelFacts(const store::ModelRecord& record) {
   if (t.find(".Suffix") != std::string::npos) f.capabilities.push_back("insert");
   return f;
 }
+
+}  // namespace
 
 }  // namespace suanli::server

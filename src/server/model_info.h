@@ -20,6 +20,7 @@ struct ModelFacts {
   bool Has(const std::string& capability) const;
 };
 
+// Cached per manifest digest and model file.
 StatusOr<ModelFacts> ReadModelFacts(const store::ModelRecord& record);
 
 }  // namespace suanli::server

@@ -10,6 +10,7 @@ Server::Server(ServerOptions options, store::ModelStore* store, sched::Scheduler
     : options_(std::move(options)), store_(store), scheduler_(scheduler), http_(std::make_unique<httplib::Server>()) {
   // Streams hold a worker for their whole length: let the pool grow.
   http_->new_task_queue = [] { return new httplib::ThreadPool(8, 1024); };
+  http_->set_tcp_nodelay(true);  // streamed chunks must not wait for Nagle + delayed ACKs
   http_->set_read_timeout(60, 0);
   http_->set_write_timeout(300, 0);
   http_->set_payload_max_length(std::numeric_limits<size_t>::max());
@@ -37,6 +38,8 @@ Server::Server(ServerOptions options, store::ModelStore* store, sched::Scheduler
   RegisterModelRoutes();
   RegisterGenerateRoutes();
   RegisterEmbedRoutes();
+  RegisterOpenAIRoutes();
+  RegisterOpenAIModelRoutes();
 }
 
 Server::~Server() = default;
