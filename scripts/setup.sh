@@ -8,8 +8,12 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-packages=(build-essential cmake ninja-build ccache git ca-certificates openssl nodejs npm
+packages=(build-essential cmake ninja-build ccache git ca-certificates openssl
           libcli11-dev libedit-dev libgtest-dev libgmock-dev libssl-dev psmisc)
+# Node.js and npm may come from elsewhere than Debian (the distribution's npm
+# package then conflicts); install them only when the commands are missing.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 if [ "${SUANLI_SKIP_APT:-0}" != "1" ]; then
   missing=()

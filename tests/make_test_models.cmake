@@ -10,3 +10,7 @@ endfunction()
 make_model(tiny-chat tiny-chat.gguf)
 make_model(tiny-embed tiny-embed.gguf)
 make_model(tiny-embed tiny-embed-cls.gguf --pooling cls)
+# tiny-chat with tool-capable templates (found under llama.cpp's models/):
+# Qwen2.5's (tools) and Qwen3's (tools and thinking).
+make_model(tiny-chat tiny-tools.gguf --chat-template templates/Qwen-Qwen2.5-7B-Instruct.jinja)
+make_model(tiny-chat tiny-think.gguf --chat-template templates/Qwen-Qwen3-0.6B.jinja)

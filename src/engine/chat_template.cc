@@ -32,6 +32,29 @@ RenderedChat RenderPlain(const RenderRequest& request) {
   return out;
 }
 
+// Trigger words and patterns become regexes, as common_sampler_init does.
+void AddTrigger(const common_grammar_trigger& t, RenderedChat* out) {
+  switch (t.type) {
+    case COMMON_GRAMMAR_TRIGGER_TYPE_TOKEN:
+      out->grammar_trigger_tokens.push_back(t.token);
+      break;
+    case COMMON_GRAMMAR_TRIGGER_TYPE_WORD:
+      out->grammar_trigger_patterns.push_back(regex_escape(t.value));
+      break;
+    case COMMON_GRAMMAR_TRIGGER_TYPE_PATTERN:
+      out->grammar_trigger_patterns.push_back(t.value);
+      break;
+    case COMMON_GRAMMAR_TRIGGER_TYPE_PATTERN_FULL: {
+      std::string p = t.value;
+      if (p.empty()) p = "^$";
+      if (p.front() != '^') p = "^" + p;
+      if (p.back() != '$') p += "$";
+      out->grammar_trigger_patterns.push_back(p);
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<ChatTemplate>> ChatTemplate::Create(const Model& model,
@@ -59,19 +82,31 @@ StatusOr<RenderedChat> ChatTemplate::Render(const RenderRequest& request) const 
   common_chat_templates_inputs inputs;
   for (const auto& m : request.messages) inputs.messages.push_back(ToCommon(m));
   for (const auto& t : request.tools) inputs.tools.push_back({t.name, t.description, t.parameters});
+  inputs.tool_choice = request.tool_choice == ToolChoice::kRequired ? COMMON_CHAT_TOOL_CHOICE_REQUIRED
+                       : request.tool_choice == ToolChoice::kNone  ? COMMON_CHAT_TOOL_CHOICE_NONE
+                                                                   : COMMON_CHAT_TOOL_CHOICE_AUTO;
   inputs.add_generation_prompt = request.add_generation_prompt;
   inputs.enable_thinking = request.enable_thinking;
+  inputs.reasoning_format = COMMON_REASONING_FORMAT_DEEPSEEK;
+  if (!request.reasoning_effort.empty()) {
+    inputs.chat_template_kwargs["reasoning_effort"] = "\"" + request.reasoning_effort + "\"";
+  }
   inputs.use_jinja = true;
   try {
     common_chat_params params = common_chat_templates_apply(templates_, inputs);
     RenderedChat out;
     out.prompt = std::move(params.prompt);
     out.additional_stops = std::move(params.additional_stops);
-    out.grammar = std::move(params.grammar);
-    out.grammar_lazy = params.grammar_lazy;
     out.format = static_cast<int>(params.format);
     out.generation_prompt = std::move(params.generation_prompt);
     out.parser = std::move(params.parser);
+    out.parse_tool_calls = !request.tools.empty() && request.tool_choice != ToolChoice::kNone;
+    out.thinking = request.enable_thinking && params.supports_thinking;
+    if (out.parse_tool_calls) {
+      out.grammar = std::move(params.grammar);
+      out.grammar_lazy = params.grammar_lazy;
+      for (const auto& t : params.grammar_triggers) AddTrigger(t, &out);
+    }
     return out;
   } catch (const std::exception& e) {
     return InvalidArgumentError(std::string("the chat template failed for these messages: ") + e.what());
@@ -87,6 +122,7 @@ ParsedOutput ChatTemplate::Parse(const RenderedChat& rendered, const std::string
     params.format = static_cast<common_chat_format>(rendered.format);
     params.generation_prompt = rendered.generation_prompt;
     params.reasoning_format = COMMON_REASONING_FORMAT_DEEPSEEK;
+    params.parse_tool_calls = rendered.parse_tool_calls;
     if (!rendered.parser.empty()) params.parser.load(rendered.parser);
     common_chat_msg msg = common_chat_parse(text, partial, params);
     out.content = msg.content;

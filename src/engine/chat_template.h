@@ -38,22 +38,34 @@ struct ToolSpec {
   std::string parameters;  // JSON schema text
 };
 
+// auto: the model may call tools; none: it may not (tool calls are not
+// parsed); required: it must (generation is constrained to tool calls).
+enum class ToolChoice { kAuto, kNone, kRequired };
+
 struct RenderRequest {
   std::vector<ChatMessage> messages;
   std::vector<ToolSpec> tools;
+  ToolChoice tool_choice = ToolChoice::kAuto;
   bool add_generation_prompt = true;
   bool enable_thinking = false;
+  std::string reasoning_effort;  // low|medium|high for templates that read it; "" = none
 };
 
 struct RenderedChat {
   std::string prompt;
   std::vector<std::string> additional_stops;
-  std::string grammar;  // GBNF from the template (tool calls), may be empty
+  // Tool-call grammar from the template (GBNF), may be empty. A lazy one
+  // waits for a trigger; a strict one starts with the generation prompt.
+  std::string grammar;
   bool grammar_lazy = false;
+  std::vector<std::string> grammar_trigger_patterns;  // regexes
+  std::vector<Token> grammar_trigger_tokens;
   // What Parse needs to read the output back.
   int format = 0;
   std::string generation_prompt;
   std::string parser;
+  bool parse_tool_calls = false;  // tools were offered and tool_choice is not none
+  bool thinking = false;          // thinking was enabled on a template that supports it
 };
 
 struct ParsedOutput {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <optional>
 
 #include "base/log.h"
@@ -34,6 +35,23 @@ size_t CommonPrefix(const std::vector<Token>& a, const std::vector<Token>& b) {
 }
 
 bool IsFinal(const CompletionEvent& e) { return e.kind != CompletionEvent::Kind::kToken; }
+
+// Log-softmax of `logits` at `token` and the `n_top` most likely tokens.
+void Logprobs(const float* logits, int32_t n_vocab, Token token, int n_top, CompletionEvent* ev) {
+  float max = logits[0];
+  for (int32_t i = 1; i < n_vocab; ++i) max = std::max(max, logits[i]);
+  double sum = 0;
+  for (int32_t i = 0; i < n_vocab; ++i) sum += std::exp(static_cast<double>(logits[i] - max));
+  const float log_z = max + static_cast<float>(std::log(sum));
+  ev->logprob = TokenLogprob{token, logits[token] - log_z};
+  n_top = std::clamp(n_top, 0, static_cast<int>(n_vocab));
+  if (n_top == 0) return;
+  std::vector<Token> ids(n_vocab);
+  for (int32_t i = 0; i < n_vocab; ++i) ids[i] = i;
+  std::partial_sort(ids.begin(), ids.begin() + n_top, ids.end(),
+                    [&](Token a, Token b) { return logits[a] > logits[b]; });
+  for (int i = 0; i < n_top; ++i) ev->top_logprobs.push_back({ids[i], logits[ids[i]] - log_z});
+}
 }  // namespace
 
 // Shared between the decode thread (producer) and a Completion (consumer).
@@ -275,6 +293,12 @@ void Engine::AfterDecode(Slot& slot, int batch_row) {
     slot.timings.prompt_eval_duration_ns = Nanos(slot.t_start, slot.t_first);
   }
   Token token = slot.sampler->Sample(ctx_, batch_row);
+  CompletionEvent ev;
+  if (req.logprobs >= 0) {
+    if (const float* logits = llama_get_logits_ith(ctx_, batch_row)) {
+      Logprobs(logits, model_.VocabSize(), token, req.logprobs, &ev);
+    }
+  }
   if (model_.IsEndOfGeneration(token) && !req.ignore_eos) {
     CompletionEvent done;
     done.kind = CompletionEvent::Kind::kDone;
@@ -283,7 +307,6 @@ void Engine::AfterDecode(Slot& slot, int batch_row) {
     return;
   }
   slot.timings.eval_count++;
-  CompletionEvent ev;
   ev.token = token;
   ev.text = slot.filter->Push(model_.TokenPiece(token));
   slot.job->Push(std::move(ev));

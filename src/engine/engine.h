@@ -13,6 +13,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,11 +35,25 @@ struct EngineOptions {
   std::string kv_cache_type = "f16";  // f16, q8_0, q4_0
 };
 
+// A GBNF grammar that constrains sampling (llama.cpp's grammar sampler).
+struct GrammarSpec {
+  std::string gbnf;  // empty = unconstrained
+  // Lazy: sampling is free until the generated text matches a trigger pattern
+  // (a regex) or a trigger token is sampled (tool calls with tool_choice auto).
+  bool lazy = false;
+  std::vector<std::string> trigger_patterns;
+  std::vector<Token> trigger_tokens;
+  // Tokens the grammar consumes before sampling starts: a template's grammar
+  // begins with the generation prompt that is already in the prompt.
+  std::vector<Token> prefill;
+};
+
 struct CompletionRequest {
   std::vector<Token> prompt;
   SamplingOptions sampling;
-  std::string grammar;      // GBNF; empty = unconstrained
+  GrammarSpec grammar;
   bool ignore_eos = false;  // keep generating past end-of-generation tokens
+  int logprobs = -1;        // >= 0: report each token's log-probability and this many alternatives
 };
 
 // Durations in nanoseconds. prompt_eval_count counts the whole prompt,
@@ -51,11 +66,21 @@ struct Timings {
   int64_t cached_prompt_tokens = 0;
 };
 
+// Log-probability of a token under the model's distribution (before sampling).
+struct TokenLogprob {
+  Token token = -1;
+  float logprob = 0.0f;
+};
+
 struct CompletionEvent {
   enum class Kind { kToken, kDone, kError };
   Kind kind = Kind::kToken;
   Token token = -1;         // kToken: the sampled token
   std::string text;         // kToken: text safe to emit now (may be empty)
+  // kToken, when the request asked for logprobs: the sampled token's and the
+  // most likely alternatives (best first).
+  std::optional<TokenLogprob> logprob;
+  std::vector<TokenLogprob> top_logprobs;
   std::string done_reason;  // kDone: "stop" or "length"
   Timings timings;          // kDone
   Status error;             // kError

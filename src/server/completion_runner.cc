@@ -1,7 +1,6 @@
 #include "server/completion_runner.h"
 
 #include "base/duration.h"
-#include "base/sha256.h"
 
 namespace suanli::server {
 
@@ -11,46 +10,49 @@ std::string CreatedAtNow() { return FormatRfc3339Nano(std::chrono::system_clock:
 
 namespace {
 
-// Ollama's tool call shape: arguments as an object, id "call_" + 8 chars.
-json ToolCallsJson(const json& calls) {
-  json out = json::array();
-  int index = 0;
-  for (const json& c : calls) {
-    const json fn = c.value("function", json::object());
-    json args = json::parse(fn.value("arguments", "{}"), nullptr, false);
-    if (args.is_discarded()) args = json::object();
-    std::string id = c.value("id", "");
-    if (id.empty()) id = "call_" + Sha256Hex(fn.dump() + std::to_string(index)).substr(0, 8);
-    out.push_back({{"id", id}, {"function", {{"index", index++}, {"name", fn.value("name", "")}, {"arguments", args}}}});
+// A runner line's delta: the parsed "delta" when the runner parses the
+// answer, else the raw text.
+CompletionDelta DeltaOf(const json& line) {
+  CompletionDelta d;
+  if (auto it = line.find("delta"); it != line.end() && it->is_object()) {
+    d.content = it->value("content", "");
+    d.thinking = it->value("thinking", "");
+    if (auto tc = it->find("tool_calls"); tc != it->end() && tc->is_array()) d.tool_calls = *tc;
+  } else {
+    d.content = line.value("text", "");
   }
-  return out;
+  if (auto lp = line.find("logprob"); lp != line.end() && lp->is_object()) {
+    json entry = *lp;
+    entry["top_logprobs"] = line.value("top_logprobs", json::array());
+    d.logprobs.push_back(entry);
+  }
+  return d;
+}
+
+void Append(CompletionDelta* into, const CompletionDelta& d) {
+  into->content += d.content;
+  into->thinking += d.thinking;
+  for (const json& c : d.tool_calls) into->tool_calls.push_back(c);
+  for (const json& l : d.logprobs) into->logprobs.push_back(l);
 }
 
 }  // namespace
 
-StatusOr<json> RunCompletion(CompletionJob& job, const std::function<bool(const json&)>& emit) {
-  std::string text;
-  std::vector<int> generated;
+StatusOr<CompletionResult> RunCompletion(CompletionJob& job,
+                                         const std::function<bool(const CompletionDelta&)>& on_delta) {
+  CompletionResult result;
   json final_line;
-  auto chunk = [&](const std::string& piece) {
-    json c = {{"model", job.model}, {"created_at", CreatedAtNow()}};
-    if (job.chat) {
-      c["message"] = {{"role", "assistant"}, {"content", piece}};
-    } else {
-      c["response"] = piece;
-    }
-    c["done"] = false;
-    return c;
-  };
   Status st = job.lease->client().Complete(job.runner_request, [&](const json& line) {
     if (line.value("done", false)) {
       final_line = line;
       return true;
     }
-    if (line.contains("token") && line["token"].is_number_integer()) generated.push_back(line["token"].get<int>());
-    const std::string piece = line.value("text", "");
-    text += piece;
-    if (job.stream && !piece.empty()) return emit(chunk(piece));
+    if (line.contains("token") && line["token"].is_number_integer() && line["token"].get<int>() >= 0) {
+      result.generated.push_back(line["token"].get<int>());
+    }
+    const CompletionDelta d = DeltaOf(line);
+    Append(&result.message, d);
+    if (!d.empty()) return on_delta(d);
     return true;
   });
   if (!st.ok()) {
@@ -60,36 +62,23 @@ StatusOr<json> RunCompletion(CompletionJob& job, const std::function<bool(const 
     }
     return st;
   }
-
+  // The runner's final parse is authoritative for the whole answer (tool
+  // calls that never streamed, text the parser read differently at the end).
+  if (auto m = final_line.find("message"); m != final_line.end() && m->is_object()) {
+    result.message.content = m->value("content", result.message.content);
+    result.message.thinking = m->value("thinking", "");
+    result.message.tool_calls = m->value("tool_calls", json::array());
+  }
   const json timings = final_line.value("timings", json::object());
-  json out = {{"model", job.model}, {"created_at", CreatedAtNow()}};
-  if (job.chat) {
-    json message = {{"role", "assistant"}, {"content", job.stream ? "" : text}};
-    const json parsed = final_line.value("message", json::object());
-    if (parsed.is_object()) {
-      if (!job.stream && parsed.contains("content")) message["content"] = parsed["content"];
-      if (parsed.contains("thinking")) message["thinking"] = parsed["thinking"];
-      if (parsed.contains("tool_calls")) message["tool_calls"] = ToolCallsJson(parsed["tool_calls"]);
-    }
-    out["message"] = message;
-  } else {
-    out["response"] = job.stream ? "" : text;
-  }
-  out["done"] = true;
-  out["done_reason"] = final_line.value("done_reason", "stop");
-  if (job.return_context) {
-    std::vector<int> context = job.prompt_tokens;
-    context.insert(context.end(), generated.begin(), generated.end());
-    out["context"] = context;
-  }
-  out["total_duration"] =
+  result.done_reason = final_line.value("done_reason", "stop");
+  result.prompt_eval_count = timings.value("prompt_eval_count", int64_t{0});
+  result.prompt_eval_duration = timings.value("prompt_eval_duration", int64_t{0});
+  result.eval_count = timings.value("eval_count", int64_t{0});
+  result.eval_duration = timings.value("eval_duration", int64_t{0});
+  result.load_duration = job.lease->load_duration_ns();
+  result.total_duration =
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - job.start).count();
-  out["load_duration"] = job.lease->load_duration_ns();
-  out["prompt_eval_count"] = timings.value("prompt_eval_count", int64_t{0});
-  out["prompt_eval_duration"] = timings.value("prompt_eval_duration", int64_t{0});
-  out["eval_count"] = timings.value("eval_count", int64_t{0});
-  out["eval_duration"] = timings.value("eval_duration", int64_t{0});
-  return out;
+  return result;
 }
 
 }  // namespace suanli::server

@@ -1,10 +1,12 @@
-// One native completion (generate or chat) through a scheduler lease: sends
-// the runner request, turns its NDJSON into Ollama's chunks and final object,
-// and reports a runner that died so the next request starts a fresh one.
-// Not thread-safe: one object per request.
+// One completion (generate or chat, native or OpenAI) through a scheduler
+// lease: sends the runner request and turns its NDJSON into neutral deltas
+// (content, thinking, tool calls, logprobs) and a result that the native and
+// OpenAI layers format; reports a runner that died so the next request
+// starts a fresh one. Not thread-safe: one object per request.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -28,10 +30,34 @@ struct CompletionJob {
   std::chrono::steady_clock::time_point start;
 };
 
-// Runs `job`. When streaming, each chunk goes to `emit` (false: the client
-// left, the request is cancelled). Returns the final object (for streaming
-// the last line; otherwise the whole reply), or the error.
-StatusOr<nlohmann::json> RunCompletion(CompletionJob& job, const std::function<bool(const nlohmann::json&)>& emit);
+// Tool calls keep the runner's shape: [{"id", "function": {"name",
+// "arguments" (JSON text)}}]. Logprobs: [{"token" (id), "text", "logprob",
+// "top_logprobs": [{"token", "text", "logprob"}]}].
+struct CompletionDelta {
+  std::string content;
+  std::string thinking;
+  nlohmann::json tool_calls = nlohmann::json::array();
+  nlohmann::json logprobs = nlohmann::json::array();
+  bool empty() const { return content.empty() && thinking.empty() && tool_calls.empty() && logprobs.empty(); }
+};
+
+struct CompletionResult {
+  CompletionDelta message;  // the whole answer
+  std::string done_reason;  // stop or length
+  std::vector<int> generated;
+  int64_t prompt_eval_count = 0;
+  int64_t prompt_eval_duration = 0;
+  int64_t eval_count = 0;
+  int64_t eval_duration = 0;
+  int64_t load_duration = 0;
+  int64_t total_duration = 0;
+};
+
+// Runs `job`. Each non-empty delta goes to `on_delta` as it arrives (false:
+// the client left, the request is cancelled). Returns the whole result, or
+// the error (Unavailable when the runner died).
+StatusOr<CompletionResult> RunCompletion(CompletionJob& job,
+                                         const std::function<bool(const CompletionDelta&)>& on_delta);
 
 // Ollama's "created_at" for now.
 std::string CreatedAtNow();

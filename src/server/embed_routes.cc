@@ -26,10 +26,8 @@ std::vector<float> Reduce(std::vector<float> v, size_t dims) {
 
 }  // namespace
 
-void Server::RegisterEmbedRoutes() {
-  auto embed = [this](const httplib::Request& req, bool legacy) -> StatusOr<json> {
+StatusOr<json> Server::Embed(const json& body, bool legacy, const std::function<bool()>& client_gone) {
     const auto start = std::chrono::steady_clock::now();
-    ASSIGN_OR_RETURN(json body, ParseBody(req));
     ASSIGN_OR_RETURN(std::string model, ModelField(body));
     std::vector<std::string> inputs;
     const json input = legacy ? body.value("prompt", json()) : body.value("input", json());
@@ -59,8 +57,7 @@ void Server::RegisterEmbedRoutes() {
       return json{{"model", model}, {"embeddings", json::array()}};
     }
     if (!facts.Has("embedding")) return InvalidArgumentError("this model does not support embeddings");
-    ASSIGN_OR_RETURN(auto lease, scheduler_->Acquire(SpecFor(record, options), keep_alive,
-                                                     [&req] { return req.is_connection_closed(); }));
+    ASSIGN_OR_RETURN(auto lease, scheduler_->Acquire(SpecFor(record, options), keep_alive, client_gone));
     auto reply = lease->client().Call("/embed", {{"input", inputs}, {"truncate", legacy ? false : body.value("truncate", true)}});
     if (!reply.ok()) {
       if (reply.status().code() == StatusCode::kUnavailable) lease->ReportFailure();
@@ -76,6 +73,12 @@ void Server::RegisterEmbedRoutes() {
                                        std::chrono::steady_clock::now() - start).count()},
                 {"load_duration", lease->load_duration_ns()},
                 {"prompt_eval_count", reply->value("prompt_eval_count", int64_t{0})}};
+}
+
+void Server::RegisterEmbedRoutes() {
+  auto embed = [this](const httplib::Request& req, bool legacy) -> StatusOr<json> {
+    ASSIGN_OR_RETURN(json body, ParseBody(req));
+    return Embed(body, legacy, [&req] { return req.is_connection_closed(); });
   };
   http_->Post("/api/embed", [embed](const httplib::Request& req, httplib::Response& res) {
     auto out = embed(req, false);

@@ -1,12 +1,14 @@
 // Server: the HTTP front of `suanli serve`. Ollama's native API (generate,
-// chat, embed, model management, blobs) on cpp-httplib, backed by the model
-// store and the scheduler. Status codes, bodies and streaming framing follow
-// Ollama; errors are {"error": "..."}; after streaming has begun an error
-// becomes a final NDJSON line.
+// chat, embed, model management, blobs) and the OpenAI-compatible /v1 API on
+// cpp-httplib, backed by the model store and the scheduler. Native status
+// codes, bodies and streaming framing follow Ollama ({"error": "..."}; after
+// streaming has begun an error becomes a final NDJSON line); /v1 follows
+// OpenAI ({"error": {message, type, param, code}}, server-sent events).
 // Thread-safety: handlers run on a thread pool; Stop may be called from any
 // thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -43,6 +45,11 @@ class Server {
   void RegisterModelRoutes();
   void RegisterGenerateRoutes();
   void RegisterEmbedRoutes();
+  void RegisterOpenAIRoutes();
+  void RegisterOpenAIModelRoutes();
+
+  // /api/embed (or, with `legacy`, /api/embeddings) for a parsed body.
+  StatusOr<json> Embed(const json& body, bool legacy, const std::function<bool()>& client_gone);
 
   ServerOptions options_;
   store::ModelStore* store_;

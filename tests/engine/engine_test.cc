@@ -239,7 +239,7 @@ TEST(EngineTest, EndOfGenerationStopsUnlessIgnored) {
   auto e = MakeEngine();
   CompletionRequest r = Request("anything", 50);
   r.ignore_eos = false;
-  r.grammar = "root ::= \"\"";
+  r.grammar.gbnf = "root ::= \"\"";
   Outcome run = Complete(*e, std::move(r));
   ASSERT_EQ(run.final_event.kind, CompletionEvent::Kind::kDone) << run.final_event.error.message();
   EXPECT_EQ(run.final_event.done_reason, "stop");
@@ -250,13 +250,13 @@ TEST(EngineTest, GrammarConstrainsOutputAndBadGrammarIsAnError) {
   auto e = MakeEngine();
   CompletionRequest r = Request("digits", 30, 1.0f, 5);
   r.ignore_eos = false;
-  r.grammar = "root ::= [0-9]+ \".\"";
+  r.grammar.gbnf = "root ::= [0-9]+ \".\"";
   Outcome run = Complete(*e, std::move(r));
   ASSERT_EQ(run.final_event.kind, CompletionEvent::Kind::kDone);
   for (char ch : run.text) EXPECT_TRUE((ch >= '0' && ch <= '9') || ch == '.') << run.text;
 
   CompletionRequest bad = Request("x", 3);
-  bad.grammar = "root ::= (";
+  bad.grammar.gbnf = "root ::= (";
   Outcome failed = Complete(*e, std::move(bad));
   EXPECT_EQ(failed.final_event.kind, CompletionEvent::Kind::kError);
   EXPECT_EQ(failed.final_event.error.code(), StatusCode::kInvalidArgument);

@@ -42,6 +42,7 @@ HttpReply From(const httplib::Result& r) {
   if (!r) return out;
   out.status = r->status;
   out.body = r->body;
+  out.content_type = r->get_header_value("Content-Type");
   return out;
 }
 
@@ -59,6 +60,27 @@ std::vector<json> HttpReply::Lines() const {
   return out;
 }
 
+std::vector<std::string> HttpReply::Events(bool* framing_ok) const {
+  std::vector<std::string> out;
+  bool ok = true;
+  size_t pos = 0;
+  while (pos < body.size()) {
+    const size_t end = body.find("\n\n", pos);
+    if (body.compare(pos, 6, "data: ") != 0 || end == std::string::npos) {
+      ok = false;
+      break;
+    }
+    const std::string payload = body.substr(pos + 6, end - pos - 6);
+    if (payload.find('\n') != std::string::npos) ok = false;
+    out.push_back(payload);
+    pos = end + 2;
+  }
+  if (framing_ok != nullptr) *framing_ok = ok;
+  return out;
+}
+
+std::string TinyToolsModel() { return GetEnv("SUANLI_TEST_MODELS_DIR", ".") + "/tiny-tools.gguf"; }
+std::string TinyThinkModel() { return GetEnv("SUANLI_TEST_MODELS_DIR", ".") + "/tiny-think.gguf"; }
 std::string TinyChatModel() { return GetEnv("SUANLI_TEST_MODELS_DIR", ".") + "/tiny-chat.gguf"; }
 std::string TinyEmbedModel() { return GetEnv("SUANLI_TEST_MODELS_DIR", ".") + "/tiny-embed.gguf"; }
 bool ProcessAlive(pid_t pid) { return pid > 0 && ::kill(pid, 0) == 0; }

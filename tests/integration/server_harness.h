@@ -25,8 +25,12 @@ using Env = std::map<std::string, std::string>;
 struct HttpReply {
   int status = 0;
   std::string body;
+  std::string content_type;
   json Json() const { return json::parse(body, nullptr, false); }
   std::vector<json> Lines() const;  // NDJSON
+  // Server-sent events: the `data: ` payloads, each checked to be framed as
+  // "data: <payload>\n\n"; `framing_ok` is false at the first bad byte.
+  std::vector<std::string> Events(bool* framing_ok = nullptr) const;
 };
 
 class ServerHarness {
@@ -65,6 +69,8 @@ class ServerHarness {
 // Paths of the generated tiny models (CTest's fixture writes them).
 std::string TinyChatModel();
 std::string TinyEmbedModel();
+std::string TinyToolsModel();  // tiny-chat with Qwen2.5's template (tools)
+std::string TinyThinkModel();  // tiny-chat with Qwen3's template (tools, thinking)
 // True while the process exists.
 bool ProcessAlive(pid_t pid);
 // Runner pid of `name` in /api/ps, or 0.

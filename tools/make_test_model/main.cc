@@ -1,6 +1,6 @@
 // make_test_model: writes random-weight GGUF models with a real tokenizer.
 //   make_test_model --preset NAME --out FILE [--seed N] [--vocab-dir DIR]
-//                   [--pooling mean|cls]
+//                   [--pooling mean|cls] [--chat-template FILE]
 // Exit status 0 on success (one summary line on stdout), 1 on any error (one
 // lower-case line on stderr, no output file).
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 
 #include "base/status.h"
 #include "ggml.h"
+#include "gguf.h"
 #include "gguf_writer.h"
 #include "presets.h"
 #include "vocab.h"
@@ -34,13 +36,14 @@ struct Args {
   std::string out;
   uint64_t seed = 42;
   std::optional<std::string> vocab_dir;
+  std::string chat_template;  // Jinja file replacing the vocabulary's template
   PresetOptions preset_options;
 };
 
 void PrintHelp() {
   std::printf(
       "usage: %s --preset NAME --out FILE [--seed N] [--vocab-dir DIR] "
-      "[--pooling mean|cls]\n\n"
+      "[--pooling mean|cls] [--chat-template FILE]\n\n"
       "writes a random-weight gguf model (norms 1, biases 0, other weights "
       "N(0, 0.02))\nwith a real tokenizer copied from llama.cpp's "
       "models/ggml-vocab-*.gguf.\n\npresets:\n",
@@ -54,6 +57,10 @@ void PrintHelp() {
       "  --vocab-dir DIR  directory of ggml-vocab-*.gguf (default: "
       "$SUANLI_VOCAB_DIR,\n                   else %s)\n"
       "  --pooling P      tiny-embed pooling: mean (default) or cls\n"
+      "  --chat-template FILE\n"
+      "                   a Jinja chat template for tokenizer.chat_template (a\n"
+      "                   relative path not found here is looked up in the vocab dir,\n"
+      "                   e.g. templates/Qwen-Qwen2.5-7B-Instruct.jinja)\n"
       "  --help           this text\n",
       SUANLI_DEFAULT_VOCAB_DIR);
 }
@@ -89,7 +96,7 @@ StatusOr<Args> ParseArgs(int argc, char** argv) {
       continue;
     }
     if (flag != "--preset" && flag != "--out" && flag != "--seed" &&
-        flag != "--vocab-dir" && flag != "--pooling") {
+        flag != "--vocab-dir" && flag != "--pooling" && flag != "--chat-template") {
       return InvalidArgumentError("unknown argument '" + flag + "' (see --help)");
     }
     if (!value) {
@@ -104,6 +111,8 @@ StatusOr<Args> ParseArgs(int argc, char** argv) {
       ASSIGN_OR_RETURN(args.seed, ParseSeed(*value));
     } else if (flag == "--vocab-dir") {
       args.vocab_dir = *value;
+    } else if (flag == "--chat-template") {
+      args.chat_template = *value;
     } else {
       ASSIGN_OR_RETURN(args.preset_options.pooling, ParsePooling(*value));
     }
@@ -122,12 +131,33 @@ std::string VocabDir(const Args& args) {
   return SUANLI_DEFAULT_VOCAB_DIR;
 }
 
+// The template file's text; a relative path that does not exist is tried
+// under the vocab dir (llama.cpp's models/, which holds templates/).
+StatusOr<std::string> ReadTemplate(const std::string& file, const std::string& vocab_dir) {
+  std::string path = file;
+  std::error_code ec;
+  if (!path.empty() && path[0] != '/' && !std::filesystem::exists(path, ec)) path = vocab_dir + file;
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return NotFoundError("cannot read the chat template '" + file + "'");
+  std::string text;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) text.append(buf, n);
+  std::fclose(f);
+  if (text.empty()) return InvalidArgumentError("the chat template '" + file + "' is empty");
+  return text;
+}
+
 Status Run(const Args& args) {
   const auto start = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(const PresetInfo preset, FindPreset(args.preset));
   std::string dir = VocabDir(args);
   if (!dir.empty() && dir.back() != '/') dir += '/';
   ASSIGN_OR_RETURN(const gguf_context_ptr vocab, LoadVocab(dir + preset.vocab_file));
+  if (!args.chat_template.empty()) {
+    ASSIGN_OR_RETURN(const std::string text, ReadTemplate(args.chat_template, dir));
+    gguf_set_val_str(vocab.get(), "tokenizer.chat_template", text.c_str());
+  }
   ASSIGN_OR_RETURN(const ModelSpec spec,
                    BuildModelSpec(preset, VocabSize(vocab.get()), args.preset_options));
 
