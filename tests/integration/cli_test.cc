@@ -82,6 +82,16 @@ TEST_F(CliTest, CreateListShowRunPsStopCopyRemove) {
   EXPECT_EQ(Cli(*server_, "stop mario").exit_code, 0);
   EXPECT_EQ(Cli(*server_, "ps").out.find("mario"), std::string::npos);
 
+  // show --modelfile prints a Modelfile that re-creates the model.
+  auto modelfile = Cli(*server_, "show mario --modelfile");
+  ASSERT_EQ(modelfile.exit_code, 0);
+  std::ofstream(server_->home() + "/Modelfile2") << modelfile.out;
+  ASSERT_EQ(Cli(*server_, "create mario2 -f " + server_->home() + "/Modelfile2").exit_code, 0);
+  auto again = Cli(*server_, "show mario2 --modelfile").out;
+  EXPECT_EQ(again.substr(again.find("\nFROM ")), modelfile.out.substr(modelfile.out.find("\nFROM ")));
+  EXPECT_NE(again.find("SYSTEM You are Mario."), std::string::npos) << again;
+  EXPECT_EQ(Cli(*server_, "rm mario2").exit_code, 0);
+
   auto cp = Cli(*server_, "cp mario luigi");
   EXPECT_EQ(cp.exit_code, 0);
   EXPECT_NE(cp.out.find("copied 'mario' to 'luigi'"), std::string::npos);
