@@ -8,6 +8,7 @@
 #include "base/sha256.h"
 #include "server/model_info.h"
 #include "store/modelfile.h"
+#include "store/prompt_renderer.h"
 #include "server/server.h"
 
 namespace suanli::server {
@@ -216,6 +217,12 @@ void Server::RegisterModelRoutes() {
         }
       } else {
         return ReplyError(res, InvalidArgumentError("license must be a string or a list of strings"));
+      }
+    }
+    if (!spec.template_text.empty()) {
+      // A TEMPLATE that does not parse is refused now, not at the first request.
+      if (auto parsed = store::ParseOllamaTemplate(spec.template_text); !parsed.ok()) {
+        return ReplyError(res, InvalidArgumentError(parsed.status().message()));
       }
     }
     if (!store_->HasBlob(spec.model_digest)) {

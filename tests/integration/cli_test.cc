@@ -109,6 +109,10 @@ TEST_F(CliTest, ErrorsAreOneLineWithoutTraces) {
   auto bad = Cli(*server_, "create bad -f " + server_->home() + "/Bad");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.out.find("line 2"), std::string::npos) << bad.out;
+  std::ofstream(server_->home() + "/BadTemplate") << "FROM " << TinyChatModel() << "\nTEMPLATE {{ .Prompt \n";
+  auto bad_template = Cli(*server_, "create bad -f " + server_->home() + "/BadTemplate");
+  EXPECT_EQ(bad_template.exit_code, 1);
+  EXPECT_NE(bad_template.out.find("template: "), std::string::npos) << bad_template.out;
   auto version = Cli(*server_, "-v");
   EXPECT_NE(version.out.find("suanli version is"), std::string::npos);
 }
