@@ -83,8 +83,8 @@ StatusOr<RenderedChat> ChatTemplate::Render(const RenderRequest& request) const 
   for (const auto& m : request.messages) inputs.messages.push_back(ToCommon(m));
   for (const auto& t : request.tools) inputs.tools.push_back({t.name, t.description, t.parameters});
   inputs.tool_choice = request.tool_choice == ToolChoice::kRequired ? COMMON_CHAT_TOOL_CHOICE_REQUIRED
-                       : request.tool_choice == ToolChoice::kNone  ? COMMON_CHAT_TOOL_CHOICE_NONE
-                                                                   : COMMON_CHAT_TOOL_CHOICE_AUTO;
+                       : request.tool_choice == ToolChoice::kNone   ? COMMON_CHAT_TOOL_CHOICE_NONE
+                                                                    : COMMON_CHAT_TOOL_CHOICE_AUTO;
   inputs.add_generation_prompt = request.add_generation_prompt;
   inputs.enable_thinking = request.enable_thinking;
   inputs.reasoning_format = COMMON_REASONING_FORMAT_DEEPSEEK;

@@ -105,9 +105,10 @@ bool Sampler::Allowed(const llama_token_data& candidate) {
 
 // The grammar rejected the freely sampled token. Sampling with the grammar
 // first means: restrict to the allowed tokens, then top-k and the rest of the
-// chain. The top-k of the allowed tokens are the first k allowed ones in
-// logit order, so only as many candidates are checked as it takes to find
-// them (checking all of a large vocabulary against the grammar is slow).
+// chain. The top-k of the allowed tokens are among the best candidates, so
+// the grammar checks growing blocks of them (each block's logits above the
+// rest's) until k are allowed; the chain then picks from those (checking all
+// of a large vocabulary against the grammar is slow).
 Token Sampler::SampleAllowed() {
   work_ = base_;
   auto higher = [](const llama_token_data& a, const llama_token_data& b) { return a.logit > b.logit; };
@@ -115,16 +116,18 @@ Token Sampler::SampleAllowed() {
   const size_t want = top_k_ > 0 ? static_cast<size_t>(top_k_) : n;
   allowed_.clear();
   if (want < n / 4) {
-    size_t begin = 0, block = 1024;
+    size_t begin = 0, block = 512;
     while (allowed_.size() < want && begin < n) {
       const size_t end = std::min(n, begin + block);
       if (end < n) std::nth_element(work_.begin() + begin, work_.begin() + end, work_.end(), higher);
-      std::sort(work_.begin() + begin, work_.begin() + end, higher);
-      for (size_t i = begin; i < end && allowed_.size() < want; ++i) {
-        if (Allowed(work_[i])) allowed_.push_back(work_[i]);
+      scratch_.assign(work_.begin() + begin, work_.begin() + end);
+      llama_token_data_array checked{scratch_.data(), scratch_.size(), -1, false};
+      llama_sampler_apply(grammar_, &checked);  // rejected tokens get -inf
+      for (size_t i = 0; i < checked.size; ++i) {
+        if (!std::isinf(checked.data[i].logit)) allowed_.push_back(checked.data[i]);
       }
       begin = end;
-      block *= 2;
+      block *= 4;
     }
   }
   if (allowed_.empty()) {  // top-k off, or nothing allowed: the whole vocabulary

@@ -51,7 +51,7 @@ class Sampler {
   std::vector<llama_token_data> base_;     // logits after the penalties
   std::vector<llama_token_data> work_;     // scratch
   std::vector<llama_token_data> allowed_;  // scratch
-
+  std::vector<llama_token_data> scratch_;  // scratch
 };
 
 }  // namespace suanli::engine

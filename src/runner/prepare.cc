@@ -9,14 +9,14 @@
 
 namespace suanli::runner {
 
-using json = nlohmann::json;
+using ojson = nlohmann::ordered_json;
 
 namespace {
 
-StatusOr<std::vector<engine::Token>> TokenList(const engine::Model& model, const json& list, const char* what) {
+StatusOr<std::vector<engine::Token>> TokenList(const engine::Model& model, const ojson& list, const char* what) {
   if (!list.is_array()) return InvalidArgumentError(std::string(what) + " must be an array of token ids");
   std::vector<engine::Token> out;
-  for (const json& t : list) {
+  for (const ojson& t : list) {
     if (!t.is_number_integer() || t.get<int64_t>() < 0 || t.get<int64_t>() >= model.VocabSize()) {
       return InvalidArgumentError(std::string(what) + " contains an invalid token id");
     }
@@ -25,7 +25,7 @@ StatusOr<std::vector<engine::Token>> TokenList(const engine::Model& model, const
   return out;
 }
 
-StatusOr<engine::ToolChoice> ToolChoiceFrom(const json& v) {
+StatusOr<engine::ToolChoice> ToolChoiceFrom(const ojson& v) {
   if (v.is_null()) return engine::ToolChoice::kAuto;
   const std::string s = v.is_string() ? v.get<std::string>() : "";
   if (s == "auto" || s.empty()) return engine::ToolChoice::kAuto;
@@ -35,7 +35,7 @@ StatusOr<engine::ToolChoice> ToolChoiceFrom(const json& v) {
 }
 
 // think: true/false, or a level (low|medium|high|max) that also enables it.
-Status ReadThink(const json& v, engine::RenderRequest* r) {
+Status ReadThink(const ojson& v, engine::RenderRequest* r) {
   if (v.is_null()) return OkStatus();
   if (v.is_boolean()) {
     r->enable_thinking = v.get<bool>();
@@ -69,10 +69,10 @@ std::vector<engine::Token> PrefillTokens(const engine::Model& model, const std::
 }
 
 // format > raw grammar > the template's tool-call grammar.
-StatusOr<engine::GrammarSpec> GrammarFor(const engine::Model& model, const json& body, const PreparedPrompt& p,
+StatusOr<engine::GrammarSpec> GrammarFor(const engine::Model& model, const ojson& body, const PreparedPrompt& p,
                                          engine::ToolChoice choice) {
   engine::GrammarSpec g;
-  const json format = body.value("format", json());
+  const ojson format = body.value("format", ojson());
   ASSIGN_OR_RETURN(g.gbnf, engine::GrammarForFormat(model, format));
   if (!g.gbnf.empty()) {
     if (choice == engine::ToolChoice::kRequired && p.rendered.parse_tool_calls) {
@@ -97,14 +97,14 @@ StatusOr<engine::GrammarSpec> GrammarFor(const engine::Model& model, const json&
 
 }  // namespace
 
-StatusOr<PreparedPrompt> Prepare(const engine::Model& model, const engine::ChatTemplate& tmpl, const json& body) {
+StatusOr<PreparedPrompt> Prepare(const engine::Model& model, const engine::ChatTemplate& tmpl, const ojson& body) {
   PreparedPrompt p;
-  const json tokens = body.value("tokens", json());
+  const ojson tokens = body.value("tokens", ojson());
   const bool raw = body.value("raw", false);
   engine::RenderRequest render;
   bool render_it = true;
   if (auto it = body.find("messages"); it != body.end() && !it->is_null()) {
-    ASSIGN_OR_RETURN(render.messages, MessagesFromJson(*it));
+    ASSIGN_OR_RETURN(render.messages, MessagesFromJson(nlohmann::json(*it)));
   } else if (auto prompt = body.find("prompt"); prompt != body.end() && !prompt->is_null()) {
     if (!prompt->is_string()) return InvalidArgumentError("prompt must be a string");
     const std::string system = body.value("system", "");
@@ -116,9 +116,9 @@ StatusOr<PreparedPrompt> Prepare(const engine::Model& model, const engine::ChatT
   } else {
     render_it = false;
   }
-  ASSIGN_OR_RETURN(render.tools, ToolsFromJson(body.value("tools", json())));
-  ASSIGN_OR_RETURN(render.tool_choice, ToolChoiceFrom(body.value("tool_choice", json())));
-  RETURN_IF_ERROR(ReadThink(body.value("think", json()), &render));
+  ASSIGN_OR_RETURN(render.tools, ToolsFromJson(body.value("tools", ojson())));
+  ASSIGN_OR_RETURN(render.tool_choice, ToolChoiceFrom(body.value("tool_choice", ojson())));
+  RETURN_IF_ERROR(ReadThink(body.value("think", ojson()), &render));
   if (render_it) {
     ASSIGN_OR_RETURN(p.rendered, tmpl.Render(render));
     p.parsed = true;

@@ -4,9 +4,8 @@
 // Pure function of its inputs; thread-safe (the model and template are).
 #pragma once
 
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "base/status.h"
 #include "engine/chat_template.h"
@@ -27,7 +26,9 @@ struct PreparedPrompt {
 // the parser), plus `tools`, `tool_choice` (auto|none|required), `think`
 // (bool or low|medium|high|max), `format` ("json" or a JSON schema) and
 // `grammar` (GBNF). Fails with InvalidArgument naming the bad field.
+// The body keeps its key order, which JSON schemas (format, tool
+// parameters) hand on to the grammar and the prompt.
 StatusOr<PreparedPrompt> Prepare(const engine::Model& model, const engine::ChatTemplate& tmpl,
-                                 const nlohmann::json& body);
+                                 const nlohmann::ordered_json& body);
 
 }  // namespace suanli::runner

@@ -98,23 +98,30 @@ StatusOr<std::vector<engine::ChatMessage>> MessagesFromJson(const json& messages
   return out;
 }
 
-StatusOr<std::vector<engine::ToolSpec>> ToolsFromJson(const json& tools) {
+StatusOr<std::vector<engine::ToolSpec>> ToolsFromJson(const nlohmann::ordered_json& tools) {
+  using ojson = nlohmann::ordered_json;
   std::vector<engine::ToolSpec> out;
   if (tools.is_null()) return out;
   if (!tools.is_array()) return InvalidArgumentError("tools must be an array");
   for (size_t i = 0; i < tools.size(); ++i) {
-    const json& t = tools[i];
-    const json fn = t.is_object() ? t.value("function", json::object()) : json();
+    const ojson& t = tools[i];
+    const ojson fn = t.is_object() ? t.value("function", ojson::object()) : ojson();
     if (!fn.is_object() || !fn.contains("name") || !fn["name"].is_string()) {
       return InvalidArgumentError("tools[" + std::to_string(i) + "].function.name is required");
     }
     engine::ToolSpec spec;
     spec.name = fn["name"].get<std::string>();
     spec.description = fn.value("description", "");
-    spec.parameters = fn.value("parameters", json::object()).dump();
+    spec.parameters = fn.value("parameters", ojson::object()).dump();
     out.push_back(std::move(spec));
   }
   return out;
+}
+
+StatusOr<nlohmann::ordered_json> ParseOrderedJson(const std::string& body) {
+  auto j = nlohmann::ordered_json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return InvalidArgumentError("the request body is not valid JSON");
+  return j;
 }
 
 StatusOr<json> ParseJson(const std::string& body) {

@@ -30,10 +30,13 @@ json ModelInfoToJson(const engine::ModelInfo& info);
 // Parses `messages` ([{role, content, thinking?, tool_calls?, tool_name?}]).
 // Fails with InvalidArgument naming the bad field.
 StatusOr<std::vector<engine::ChatMessage>> MessagesFromJson(const json& messages);
-// Parses `tools` (Ollama/OpenAI shape: [{type:function, function:{name,...}}]).
-StatusOr<std::vector<engine::ToolSpec>> ToolsFromJson(const json& tools);
+// Parses `tools` (Ollama/OpenAI shape: [{type:function, function:{name,...}}]);
+// the parameters' key order is kept.
+StatusOr<std::vector<engine::ToolSpec>> ToolsFromJson(const nlohmann::ordered_json& tools);
 
 // Parses a JSON body; InvalidArgument with the parser's reason on failure.
 StatusOr<json> ParseJson(const std::string& body);
+// The same, keeping the order of object keys.
+StatusOr<nlohmann::ordered_json> ParseOrderedJson(const std::string& body);
 
 }  // namespace suanli::runner

@@ -45,7 +45,21 @@ StatusOr<json> RunnerClient::Call(const std::string& path, const json& body) con
   return ReadReply(Connect(socket_path_)->Post(path, body.dump(), "application/json"));
 }
 
+StatusOr<json> RunnerClient::CallOrdered(const std::string& path, const nlohmann::ordered_json& body) const {
+  return ReadReply(Connect(socket_path_)->Post(
+      path, body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace), "application/json"));
+}
+
 Status RunnerClient::Complete(const json& request, const std::function<bool(const json&)>& on_line) const {
+  return CompleteText(request.dump(-1, ' ', false, json::error_handler_t::replace), on_line);
+}
+
+Status RunnerClient::CompleteOrdered(const nlohmann::ordered_json& request,
+                                     const std::function<bool(const json&)>& on_line) const {
+  return CompleteText(request.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace), on_line);
+}
+
+Status RunnerClient::CompleteText(const std::string& body, const std::function<bool(const json&)>& on_line) const {
   auto client = Connect(socket_path_);
   std::string buffer;
   std::string error_body;
@@ -57,7 +71,7 @@ Status RunnerClient::Complete(const json& request, const std::function<bool(cons
   httplib::Request req;
   req.method = "POST";
   req.path = "/completion";
-  req.body = request.dump();
+  req.body = body;
   req.set_header("Content-Type", "application/json");
   req.response_handler = [&](const httplib::Response& res) {
     http_status = res.status;

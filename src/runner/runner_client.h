@@ -32,7 +32,15 @@ class RunnerClient {
   Status Complete(const nlohmann::json& request,
                   const std::function<bool(const nlohmann::json&)>& on_line) const;
 
+  // As Call and Complete, for bodies whose key order must reach the runner
+  // (the properties of a JSON schema in `format` or in tool parameters).
+  StatusOr<nlohmann::json> CallOrdered(const std::string& path, const nlohmann::ordered_json& body) const;
+  Status CompleteOrdered(const nlohmann::ordered_json& request,
+                         const std::function<bool(const nlohmann::json&)>& on_line) const;
+
  private:
+  Status CompleteText(const std::string& body, const std::function<bool(const nlohmann::json&)>& on_line) const;
+
   std::string socket_path_;
 };
 

@@ -179,7 +179,7 @@ void RunnerServer::RegisterRoutes() {
 
   http.Post("/render", [this](const httplib::Request& req, httplib::Response& res) {
     if (!engine_) return ReplyError(res, InvalidArgumentError("this model does not support generate"));
-    auto body = ParseJson(req.body);
+    auto body = ParseOrderedJson(req.body);
     if (!body.ok()) return ReplyError(res, body.status());
     auto prepared = Prepare(*model_, *template_, *body);
     if (!prepared.ok()) return ReplyError(res, prepared.status());
@@ -209,7 +209,7 @@ void RunnerServer::RegisterRoutes() {
 
   http.Post("/completion", [this](const httplib::Request& req, httplib::Response& res) {
     if (!engine_) return ReplyError(res, InvalidArgumentError("this model does not support generate"));
-    auto body = ParseJson(req.body);
+    auto body = ParseOrderedJson(req.body);
     if (!body.ok()) return ReplyError(res, body.status());
     if (!body->is_object()) return ReplyError(res, InvalidArgumentError("the request body must be a JSON object"));
     auto prepared = Prepare(*model_, *template_, *body);
@@ -217,7 +217,7 @@ void RunnerServer::RegisterRoutes() {
 
     engine::ModelOptions options;
     std::vector<std::string> ignored;
-    Status st = engine::ApplyOptions(body->value("options", json()), &options, &ignored);
+    Status st = engine::ApplyOptions(json(body->value("options", nlohmann::ordered_json())), &options, &ignored);
     if (!st.ok()) return ReplyError(res, st);
     engine::CompletionRequest request;
     request.prompt = prepared->tokens;

@@ -42,7 +42,7 @@ StatusOr<CompletionResult> RunCompletion(CompletionJob& job,
                                          const std::function<bool(const CompletionDelta&)>& on_delta) {
   CompletionResult result;
   json final_line;
-  Status st = job.lease->client().Complete(job.runner_request, [&](const json& line) {
+  Status st = job.lease->client().CompleteOrdered(job.runner_request, [&](const json& line) {
     if (line.value("done", false)) {
       final_line = line;
       return true;

@@ -9,10 +9,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/status.h"
 #include "sched/scheduler.h"
@@ -21,11 +20,11 @@ namespace suanli::server {
 
 struct CompletionJob {
   std::unique_ptr<sched::Lease> lease;
-  nlohmann::json runner_request;
-  std::string model;             // display name for the replies
+  nlohmann::ordered_json runner_request;  // key order kept (JSON schemas)
+  std::string model;  // display name for the replies
   bool chat = false;
   bool stream = true;
-  bool return_context = false;   // generate: include `context`
+  bool return_context = false;  // generate: include `context`
   std::vector<int> prompt_tokens;
   std::chrono::steady_clock::time_point start;
 };

@@ -14,21 +14,26 @@ void Server::RegisterGenerateRoutes() {
     PrepareOptions options;
     options.chat = chat;
     options.client_gone = [&req] { return req.is_connection_closed(); };
-    auto body = ParseBody(req);
+    auto body = ParseOrderedBody(req);
     if (!body.ok()) return ReplyError(res, body.status());
     auto prepared = PrepareCompletion(*body, CompletionDeps{store_, scheduler_, options_.defaults}, options);
     if (!prepared.ok()) return ReplyError(res, prepared.status());
 
     using Kind = PreparedCompletion::Kind;
     if (prepared->kind == Kind::kRendered) {
-      return ReplyJson(res, {{"model", prepared->model}, {"created_at", CreatedAtNow()},
+      return ReplyJson(res, {{"model", prepared->model},
+                             {"created_at", CreatedAtNow()},
                              {"_debug_info", {{"rendered_template", prepared->rendered}}}});
     }
     if (prepared->kind == Kind::kLoaded || prepared->kind == Kind::kUnloaded) {
-      json out = {{"model", prepared->model}, {"created_at", CreatedAtNow()}, {"done", true},
+      json out = {{"model", prepared->model},
+                  {"created_at", CreatedAtNow()},
+                  {"done", true},
                   {"done_reason", prepared->kind == Kind::kLoaded ? "load" : "unload"}};
-      if (chat) out["message"] = {{"role", "assistant"}, {"content", ""}};
-      else out["response"] = "";
+      if (chat)
+        out["message"] = {{"role", "assistant"}, {"content", ""}};
+      else
+        out["response"] = "";
       return ReplyJson(res, out);
     }
 
@@ -59,7 +64,8 @@ void Server::RegisterGenerateRoutes() {
       return true;
     });
   };
-  http_->Post("/api/generate", [handle](const httplib::Request& req, httplib::Response& res) { handle(false, req, res); });
+  http_->Post("/api/generate",
+              [handle](const httplib::Request& req, httplib::Response& res) { handle(false, req, res); });
   http_->Post("/api/chat", [handle](const httplib::Request& req, httplib::Response& res) { handle(true, req, res); });
 }
 

@@ -43,6 +43,14 @@ StatusOr<json> ParseBody(const httplib::Request& req) {
   return body;
 }
 
+StatusOr<nlohmann::ordered_json> ParseOrderedBody(const httplib::Request& req) {
+  if (req.body.empty()) return InvalidArgumentError("missing request body");
+  auto body = nlohmann::ordered_json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) return InvalidArgumentError("invalid JSON in the request body");
+  if (!body.is_object()) return InvalidArgumentError("the request body must be a JSON object");
+  return body;
+}
+
 StatusOr<std::optional<int64_t>> ParseKeepAlive(const json& body) {
   auto it = body.find("keep_alive");
   if (it == body.end() || it->is_null()) return std::optional<int64_t>{};

@@ -37,6 +37,8 @@ std::string JsonLine(const json& body);
 // Parses a request body: 400 "missing request body" when empty, 400 with
 // the parser's reason when it is not a JSON object.
 StatusOr<json> ParseBody(const httplib::Request& req);
+// The same, keeping the order of object keys (for JSON schemas).
+StatusOr<nlohmann::ordered_json> ParseOrderedBody(const httplib::Request& req);
 
 // keep_alive: number of seconds, or a Go duration string; null/absent = none.
 StatusOr<std::optional<int64_t>> ParseKeepAlive(const json& body);

@@ -65,6 +65,8 @@ void Server::RegisterBasicRoutes() {
       {"/api/ps", {"GET"}},        {"/api/copy", {"POST"}},     {"/api/delete", {"DELETE"}},
       {"/api/create", {"POST"}},   {"/api/version", {"GET", "HEAD"}}, {"/api/pull", {"POST"}},
       {"/api/push", {"POST"}},
+      {"/v1/chat/completions", {"POST"}}, {"/v1/completions", {"POST"}}, {"/v1/embeddings", {"POST"}},
+      {"/v1/models", {"GET"}},
   };
   auto not_allowed = [](const httplib::Request&, httplib::Response& res) {
     res.status = 405;

@@ -122,6 +122,10 @@ ServerHarness::ServerHarness(Env env) {
 
 ServerHarness::~ServerHarness() {
   Terminate();
+  if (std::getenv("SUANLI_TEST_KEEP") != nullptr) {  // keep the home and serve.log to debug a failure
+    std::fprintf(stderr, "kept %s\n", dir_.c_str());
+    return;
+  }
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }

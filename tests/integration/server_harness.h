@@ -66,6 +66,10 @@ class ServerHarness {
   pid_t pid_ = -1;
 };
 
+// /api/create extras that pin a model's runner to one thread: on a small,
+// busy machine ggml's spinning thread barriers make the tiny models crawl.
+inline const json kOneThread = {{"parameters", {{"num_thread", 1}}}};
+
 // Paths of the generated tiny models (CTest's fixture writes them).
 std::string TinyChatModel();
 std::string TinyEmbedModel();

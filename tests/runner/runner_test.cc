@@ -164,6 +164,8 @@ TEST(RunnerTest, RunnerKilledMidStreamIsAnErrorNotAHang) {
       });
   EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.message();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  // The socket closes a moment before the process can be reaped.
+  for (int i = 0; i < 100 && (*r)->Alive(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_FALSE((*r)->Alive());
   EXPECT_EQ((*r)->client().Health().status().code(), StatusCode::kUnavailable);
 }
