@@ -54,6 +54,10 @@ inline Status InternalError(std::string m) { return {StatusCode::kInternal, std:
 const char* StatusCodeName(StatusCode code);
 // Inverse of StatusCodeName; unknown names map to kInternal.
 StatusCode StatusCodeFromName(const std::string& name);
+// The one mapping of codes to HTTP statuses: InvalidArgument 400, NotFound
+// 404, AlreadyExists 409, Cancelled 499, ResourceExhausted and Unavailable
+// 503, DeadlineExceeded 504, Internal 500 (OK 200).
+int HttpStatusFor(const Status& status);
 
 // Holds either a value or a non-OK Status.
 template <typename T>

@@ -20,21 +20,8 @@ namespace suanli::runner {
 
 namespace {
 
-int HttpStatus(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kAlreadyExists: return 409;
-    case StatusCode::kCancelled: return 499;
-    case StatusCode::kResourceExhausted:
-    case StatusCode::kUnavailable: return 503;
-    case StatusCode::kDeadlineExceeded: return 504;
-    default: return 500;
-  }
-}
-
 void ReplyError(httplib::Response& res, const Status& s) {
-  res.status = HttpStatus(s);
+  res.status = HttpStatusFor(s);
   res.set_content(ErrorToJson(s).dump(), "application/json");
 }
 

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <random>
 
+#include "server/native_format.h"
 #include "server/request_util.h"
 
 namespace suanli::server {
@@ -12,12 +13,6 @@ using json = nlohmann::json;
 namespace {
 
 constexpr char kFingerprint[] = "fp_suanli";
-
-json Bytes(const std::string& text) {
-  json out = json::array();
-  for (unsigned char c : text) out.push_back(static_cast<int>(c));
-  return out;
-}
 
 json Head(const OpenAIResponseInfo& info, const char* object) {
   return {{"id", info.id},
@@ -85,17 +80,11 @@ json OpenAIToolCalls(const json& runner_calls, int first_index) {
   return out;
 }
 
+// OpenAI's chat entries have the native shape, with top_logprobs always present.
 json ChatLogprobs(const json& entries) {
-  json content = json::array();
-  for (const json& e : entries) {
-    json top = json::array();
-    for (const json& t : e.value("top_logprobs", json::array())) {
-      const std::string text = t.value("text", "");
-      top.push_back({{"token", text}, {"logprob", t.value("logprob", 0.0)}, {"bytes", Bytes(text)}});
-    }
-    const std::string text = e.value("text", "");
-    content.push_back(
-        {{"token", text}, {"logprob", e.value("logprob", 0.0)}, {"bytes", Bytes(text)}, {"top_logprobs", top}});
+  json content = NativeLogprobs(entries);
+  for (json& entry : content) {
+    if (!entry.contains("top_logprobs")) entry["top_logprobs"] = json::array();
   }
   return {{"content", content}};
 }

@@ -9,21 +9,6 @@
 
 namespace suanli::server {
 
-int HttpStatusFor(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kOk: return 200;
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kAlreadyExists: return 409;
-    case StatusCode::kCancelled: return 499;
-    case StatusCode::kResourceExhausted:
-    case StatusCode::kUnavailable: return 503;
-    case StatusCode::kDeadlineExceeded: return 504;
-    case StatusCode::kInternal: return 500;
-  }
-  return 500;
-}
-
 std::string JsonLine(const json& body) { return body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
 
 void ReplyJson(httplib::Response& res, const json& body, int code) {

@@ -28,7 +28,6 @@ struct RequestDefaults {
   int num_ctx = 4096;
 };
 
-int HttpStatusFor(const Status& status);
 // Writes {"error": message} with the status's HTTP code.
 void ReplyError(httplib::Response& res, const Status& status);
 void ReplyJson(httplib::Response& res, const json& body, int code = 200);
