@@ -1,5 +1,7 @@
 #include "server/completion_prepare.h"
 
+#include "server/go_template_prompt.h"
+
 #include <algorithm>
 
 #include "server/model_info.h"
@@ -79,9 +81,7 @@ StatusOr<Common> ParseCommon(const ojson& body, const CompletionDeps& deps) {
   ASSIGN_OR_RETURN(c.keep_alive, ParseKeepAlive(body));
   ASSIGN_OR_RETURN(c.options, MergeOptions(c.record, body.value("options", ojson()), deps.defaults));
   ASSIGN_OR_RETURN(c.think, ThinkFor(body, c));
-  if (body.contains("template") && body["template"].is_string() && !body["template"].get<std::string>().empty()) {
-    return InvalidArgumentError("template overrides are not supported yet");
-  }
+  RETURN_IF_ERROR(CheckType(body, "template", &ojson::is_string, "a string"));
   if (body.contains("images") && !body["images"].is_null() && !body["images"].empty()) {
     return InvalidArgumentError("\"" + c.model + "\" does not support images");
   }
@@ -170,7 +170,7 @@ Status AddGenerate(const ojson& body, const Common& c, ojson* runner_request, bo
   const std::string prompt = body.value("prompt", "");
   const bool raw = body.value("raw", false);
   const bool has_context = body.contains("context") && !body["context"].is_null();
-  if (raw && (!body.value("system", "").empty() || has_context)) {
+  if (raw && (!body.value("system", "").empty() || has_context || !body.value("template", "").empty())) {
     return InvalidArgumentError("raw mode does not support template, system, or context");
   }
   if (!body.value("suffix", "").empty() && !c.facts.Has("insert")) {
@@ -244,17 +244,35 @@ StatusOr<PreparedCompletion> PrepareCompletion(const ojson& body, const Completi
   job->stream = c.stream;
   job->start = options.start;
   const int n_ctx = lease->health().value("context_per_slot", c.options.options.load.num_ctx);
-  if (chat) {
+  // A Go TEMPLATE (the model's, or the request's override) renders here; the
+  // runner then gets the finished prompt. Otherwise its Jinja template does.
+  ASSIGN_OR_RETURN(auto go_template, GoTemplateFor(body, c.record));
+  const bool go_rendered = go_template.has_value() && !body.value("raw", false);
+  if (go_rendered) {
+    auto fits = [&](const std::string& prompt) -> StatusOr<bool> {
+      ASSIGN_OR_RETURN(json t, lease->client().Call("/tokenize", {{"content", prompt}, {"add_special", true}}));
+      return !c.truncate || static_cast<int>(t.value("tokens", json::array()).size()) < n_ctx;
+    };
+    ASSIGN_OR_RETURN(std::string prompt, RenderWithGoTemplate(*go_template, runner_request, body, chat, fits));
+    for (const char* key : {"messages", "tools", "system", "tool_choice"}) runner_request.erase(key);
+    runner_request["prompt"] = prompt;
+    runner_request["raw"] = true;
+  } else if (chat) {
     ASSIGN_OR_RETURN(runner_request, FitMessages(*lease, runner_request, n_ctx, c.truncate));
   }
-  if (debug_render || !chat) {
+  if (debug_render || !chat || go_rendered) {
     ASSIGN_OR_RETURN(json rendered, lease->client().CallOrdered("/render", runner_request));
     if (debug_render) {
       out.kind = PreparedCompletion::Kind::kRendered;
-      out.rendered = rendered.value("prompt", "");
+      // (The runner echoes no prompt for raw text: a Go-rendered prompt is ours.)
+      out.rendered = go_rendered ? runner_request.value("prompt", "") : rendered.value("prompt", "");
       return out;
     }
     std::vector<int> tokens = rendered.value("tokens", std::vector<int>{});
+    if (go_rendered && runner_request.contains("context")) {  // an earlier exchange goes first
+      const auto context = runner_request["context"].get<std::vector<int>>();
+      tokens.insert(tokens.begin(), context.begin(), context.end());
+    }
     if (static_cast<int>(tokens.size()) >= n_ctx) {
       if (!c.truncate) {
         return InvalidArgumentError("the prompt is longer than the context length (" + std::to_string(tokens.size()) +
