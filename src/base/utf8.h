@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace suanli {
@@ -13,6 +15,9 @@ size_t IncompleteUtf8Suffix(std::string_view text);
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view text);
+
+// Appends code point `cp` (<= 0x10FFFF) encoded as UTF-8.
+void AppendUtf8(uint32_t cp, std::string* out);
 
 // Largest prefix length <= max_bytes that does not split a UTF-8 character.
 size_t Utf8SafePrefix(std::string_view text, size_t max_bytes);
