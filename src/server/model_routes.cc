@@ -49,6 +49,13 @@ std::string ModelfileText(const store::ModelRecord& r) {
   return store::FormatModelfile(m, r.name.Display());
 }
 
+// The stored model a {"model": ...} body names (400 bad body, 404 unknown).
+StatusOr<store::ModelRecord> RecordFor(const httplib::Request& req, const store::ModelStore& store) {
+  ASSIGN_OR_RETURN(json body, ParseBody(req));
+  ASSIGN_OR_RETURN(std::string name, ModelField(body));
+  return store.Get(name);
+}
+
 StatusOr<std::string> OptionalString(const json& body, const char* key) {
   auto it = body.find(key);
   if (it == body.end() || it->is_null()) return std::string();
@@ -72,11 +79,7 @@ void Server::RegisterModelRoutes() {
   });
 
   http_->Post("/api/show", [this](const httplib::Request& req, httplib::Response& res) {
-    auto body = ParseBody(req);
-    if (!body.ok()) return ReplyError(res, body.status());
-    auto name = ModelField(*body);
-    if (!name.ok()) return ReplyError(res, name.status());
-    auto record = store_->Get(*name);
+    auto record = RecordFor(req, *store_);
     if (!record.ok()) return ReplyError(res, record.status());
     auto facts = ReadModelFacts(*record);
     if (!facts.ok()) return ReplyError(res, facts.status());
@@ -119,15 +122,11 @@ void Server::RegisterModelRoutes() {
   });
 
   http_->Delete("/api/delete", [this](const httplib::Request& req, httplib::Response& res) {
-    auto body = ParseBody(req);
-    if (!body.ok()) return ReplyError(res, body.status());
-    auto name = ModelField(*body);
-    if (!name.ok()) return ReplyError(res, name.status());
-    auto record = store_->Get(*name);
+    auto record = RecordFor(req, *store_);
     if (!record.ok()) return ReplyError(res, record.status());
     // A model in use is unloaded first; its runner keeps the open file.
     scheduler_->Unload(record->model_path);
-    Status st = store_->Delete(*name);
+    Status st = store_->Delete(record->name.Display());
     if (!st.ok()) return ReplyError(res, st);
     res.status = 200;
   });

@@ -256,3 +256,23 @@ export function l2norm(v) {
 export function isCount(x) {
   return Number.isInteger(x) && x >= 0;
 }
+
+/** Runs fn and returns the error it throws (fails when it does not throw). */
+export async function thrown(fn) {
+  try {
+    await fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the call to throw');
+}
+
+/** LangChain's usage_metadata: positive input, 1..maxOutput output, and their sum. */
+export function checkUsageMetadata(u, maxOutput) {
+  if (!u) throw new Error('no usage_metadata');
+  if (!(Number.isInteger(u.input_tokens) && u.input_tokens > 0)) throw new Error(`input_tokens = ${u.input_tokens}`);
+  if (!(Number.isInteger(u.output_tokens) && u.output_tokens >= 1 && u.output_tokens <= maxOutput)) {
+    throw new Error(`output_tokens = ${u.output_tokens}`);
+  }
+  if (u.total_tokens !== u.input_tokens + u.output_tokens) throw new Error(`total_tokens = ${u.total_tokens}`);
+}

@@ -3,7 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ollama } from 'ollama';
-import { startServer, l2norm, isCount, CHAT_MODEL, EMBED_MODEL, EMBED_DIM } from './harness.mjs';
+import { startServer, l2norm, isCount, CHAT_MODEL, EMBED_MODEL, EMBED_DIM, thrown } from './harness.mjs';
 
 const T = { timeout: 60_000 };
 const GEN_OPTIONS = { temperature: 0, seed: 1, num_predict: 8 };
@@ -35,16 +35,6 @@ async function collect(stream) {
     assertTimestamp(c.created_at, `chunk ${i} created_at`);
   });
   return chunks;
-}
-
-/** Runs fn and returns the error it throws (fails when it does not throw). */
-async function thrown(fn) {
-  try {
-    await fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected the call to throw');
 }
 
 function assertNotFound(err, label) {

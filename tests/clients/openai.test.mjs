@@ -3,21 +3,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI, { NotFoundError, BadRequestError } from 'openai';
-import { startServer, l2norm, isCount, CHAT_MODEL, EMBED_MODEL, EMBED_DIM } from './harness.mjs';
+import { startServer, l2norm, isCount, CHAT_MODEL, EMBED_MODEL, EMBED_DIM, thrown } from './harness.mjs';
 
 const T = { timeout: 60_000 };
 const MAX_TOKENS = 8;
 const MESSAGES = [{ role: 'user', content: 'hello' }];
-
-/** Runs fn and returns the error it throws (fails when it does not throw). */
-async function thrown(fn) {
-  try {
-    await fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected the call to throw');
-}
 
 function assertUsage(u, label) {
   assert.ok(u, `${label}: no usage`);

@@ -29,6 +29,32 @@ bool WaitFor(const std::function<bool()>& cond, int timeout_ms = 10000) {
   return cond();
 }
 
+// A long generation that holds a slot until Release() hangs up.
+class SlotHolder {
+ public:
+  explicit SlotHolder(ServerHarness& server)
+      : thread_([this, &server] {
+          server.Stream("/api/generate",
+                        json{{"model", "tiny-chat"}, {"prompt", "long"}, {"options", {{"num_predict", 100000}}}},
+                        [this](const json&) {
+                          ++lines_;
+                          return !release_.load();
+                        });
+        }) {}
+  ~SlotHolder() { Release(); }
+  // True once the stream has produced more than `n` lines.
+  bool Streaming(int n) { return WaitFor([&] { return lines_ > n; }); }
+  void Release() {
+    release_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::atomic<int> lines_{0};
+  std::atomic<bool> release_{false};
+  std::thread thread_;
+};
+
 TEST(LifecycleTest, LoadAndUnloadEndTheRunnerProcess) {
   ServerHarness server;
   ASSERT_TRUE(server.ok());
@@ -77,16 +103,8 @@ TEST(LifecycleTest, QueueOverflowIs503AndDisconnectFreesTheSlot) {
   ASSERT_EQ(server.Post("/api/generate", json{{"model", "tiny-chat"}}).status, 200);  // load first
 
   // A long stream holds the only slot; we hang up after a few lines.
-  std::atomic<int> lines{0};
-  std::atomic<bool> hang_up{false};
-  std::thread holder([&] {
-    server.Stream("/api/generate", json{{"model", "tiny-chat"}, {"prompt", "long"}, {"options", {{"num_predict", 100000}}}},
-                  [&](const json&) {
-                    ++lines;
-                    return !hang_up.load();
-                  });
-  });
-  ASSERT_TRUE(WaitFor([&] { return lines > 2; }));
+  SlotHolder holder(server);
+  ASSERT_TRUE(holder.Streaming(2));
   // One request may wait...
   std::atomic<int> waiter_status{0};
   std::thread waiter([&] {
@@ -101,14 +119,16 @@ TEST(LifecycleTest, QueueOverflowIs503AndDisconnectFreesTheSlot) {
     client->set_read_timeout(2, 0);
     auto r = client->Post("/api/generate", json{{"model", "tiny-chat"}, {"prompt", "b"}, {"stream", false}}.dump(),
                           "application/json");
-    if (r) busy = HttpReply{r->status, r->body};
+    if (r) {
+      busy.status = r->status;
+      busy.body = r->body;
+    }
   }
   EXPECT_EQ(busy.status, 503);
   EXPECT_EQ(busy.Json()["error"], "server busy, please try again.  maximum pending requests exceeded");
   // Hanging up cancels the stream within a step and the waiter gets the slot.
   const auto t0 = Clock::now();
-  hang_up = true;
-  holder.join();
+  holder.Release();
   waiter.join();
   EXPECT_EQ(waiter_status, 200);
   EXPECT_LT(Clock::now() - t0, std::chrono::seconds(15));
@@ -118,16 +138,8 @@ TEST(LifecycleTest, ClientLeavingWhileQueuedGetsNothingAndCostsNothing) {
   ServerHarness server(Env{{"SUANLI_NUM_PARALLEL", "1"}});
   ASSERT_TRUE(server.ok());
   ASSERT_TRUE(server.CreateModel("tiny-chat", TinyChatModel()));
-  std::atomic<bool> stop{false};
-  std::atomic<int> lines{0};
-  std::thread holder([&] {
-    server.Stream("/api/generate", json{{"model", "tiny-chat"}, {"prompt", "long"}, {"options", {{"num_predict", 100000}}}},
-                  [&](const json&) {
-                    ++lines;
-                    return !stop.load();
-                  });
-  });
-  ASSERT_TRUE(WaitFor([&] { return lines > 1; }));
+  SlotHolder holder(server);
+  ASSERT_TRUE(holder.Streaming(1));
   {
     auto client = server.Client();
     client->set_read_timeout(0, 300000);  // give up while queued
@@ -135,8 +147,7 @@ TEST(LifecycleTest, ClientLeavingWhileQueuedGetsNothingAndCostsNothing) {
                           "application/json");
     EXPECT_FALSE(r);
   }
-  stop = true;
-  holder.join();
+  holder.Release();
   auto after = server.Post("/api/generate", json{{"model", "tiny-chat"}, {"prompt", "x"}, {"options", Greedy(2)}, {"stream", false}});
   EXPECT_EQ(after.status, 200);
 }
