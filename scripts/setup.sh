@@ -9,7 +9,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 packages=(build-essential cmake ninja-build ccache git ca-certificates openssl
-          libcli11-dev libedit-dev libgtest-dev libgmock-dev libssl-dev psmisc)
+          libcli11-dev libedit-dev libgtest-dev libgmock-dev libssl-dev psmisc
+          libcurl4-openssl-dev libsqlite3-dev libfaiss-dev libblas-dev liblapack-dev
+          libstemmer-dev libgumbo-dev libpoppler-cpp-dev libutf8proc-dev pkg-config)
 # Node.js and npm may come from elsewhere than Debian (the distribution's npm
 # package then conflicts); install them only when the commands are missing.
 command -v node >/dev/null || packages+=(nodejs)
