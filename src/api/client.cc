@@ -169,6 +169,30 @@ Status ApiClient::Head(const std::string& path) const {
 
 Status ApiClient::PostStream(const std::string& path, const json& body, const LineFn& on_line,
                              const std::atomic<bool>* cancel) const {
+  return PostStreamRaw(path, body.dump(), "application/json", on_line, cancel);
+}
+
+Status ApiClient::PostFormStream(const std::string& path, const std::vector<FormField>& fields,
+                                 const LineFn& on_line, const std::atomic<bool>* cancel) const {
+  // A boundary that cannot occur in the parts: random enough and checked.
+  std::string boundary = "suanli-form-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  for (const auto& field : fields) {
+    while (field.value.find(boundary) != std::string::npos) boundary += "x";
+  }
+  std::string body;
+  for (const auto& field : fields) {
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.name + "\"";
+    if (!field.filename.empty()) body += "; filename=\"" + field.filename + "\"";
+    body += "\r\n";
+    if (!field.content_type.empty()) body += "Content-Type: " + field.content_type + "\r\n";
+    body += "\r\n" + field.value + "\r\n";
+  }
+  body += "--" + boundary + "--\r\n";
+  return PostStreamRaw(path, body, "multipart/form-data; boundary=" + boundary, on_line, cancel);
+}
+
+Status ApiClient::PostStreamRaw(const std::string& path, const std::string& body, const std::string& content_type,
+                                const LineFn& on_line, const std::atomic<bool>* cancel) const {
   ASSIGN_OR_RETURN(auto client, Connect(options_));
   if (cancel != nullptr && cancel->load()) return CancelledError("the request was cancelled");
 
@@ -201,8 +225,8 @@ Status ApiClient::PostStream(const std::string& path, const json& body, const Li
   req.method = "POST";
   req.path = options_.host.base_path + path;
   req.headers = MakeHeaders(options_, "application/x-ndjson");
-  req.body = body.dump();
-  req.set_header("Content-Type", "application/json");
+  req.body = body;
+  req.set_header("Content-Type", content_type);
   req.response_handler = [&](const httplib::Response& res) {
     http_status = res.status;
     return true;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "api/host.h"
 #include "base/status.h"
@@ -51,6 +52,20 @@ class ApiClient {
   Status PostStream(const std::string& path, const json& body, const LineFn& on_line,
                     const std::atomic<bool>* cancel = nullptr) const;
 
+  // One part of a multipart/form-data body; `filename` and `content_type`
+  // are sent when not empty. Names and file names must not contain quotes
+  // or line breaks (the caller's responsibility).
+  struct FormField {
+    std::string name;
+    std::string value;
+    std::string filename;
+    std::string content_type;
+  };
+  // PostStream with a multipart/form-data body (file uploads held in memory:
+  // for documents, not models).
+  Status PostFormStream(const std::string& path, const std::vector<FormField>& fields, const LineFn& on_line,
+                        const std::atomic<bool>* cancel = nullptr) const;
+
   // POSTs the contents of `local_file` as the raw body (streamed from disk,
   // never held in memory), e.g. to /api/blobs/sha256:<hex>. `progress` (may be
   // empty) is called with the bytes sent so far and the total.
@@ -60,6 +75,9 @@ class ApiClient {
   const HostAddress& host() const { return options_.host; }
 
  private:
+  Status PostStreamRaw(const std::string& path, const std::string& body, const std::string& content_type,
+                       const LineFn& on_line, const std::atomic<bool>* cancel) const;
+
   ClientOptions options_;
 };
 

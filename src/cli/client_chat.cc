@@ -27,7 +27,23 @@ json ChatRequestBody(const ChatSettings& settings, const json& messages) {
   if (!settings.format.empty()) body["format"] = settings.format;
   if (!settings.keep_alive.is_null()) body["keep_alive"] = settings.keep_alive;
   if (!settings.think.is_null()) body["think"] = settings.think;
+  if (!settings.rag.is_null()) body["rag"] = settings.rag;
   return body;
+}
+
+void PrintCitations(const json& citations) {
+  if (!citations.is_array() || citations.empty()) return;
+  std::printf("Sources:\n");
+  int number = 0;
+  for (const json& c : citations) {
+    ++number;
+    std::printf("[%d] %s (characters %lld-%lld, chunk %lld, score %.4f)\n", number, JsonString(c, "source").c_str(),
+                static_cast<long long>(JsonInt(c, "start")), static_cast<long long>(JsonInt(c, "end")),
+                static_cast<long long>(JsonInt(c, "chunk_id")),
+                JsonField(c, "score").is_number() ? JsonField(c, "score").get<double>() : 0.0);
+  }
+  std::printf("\n");
+  std::fflush(stdout);
 }
 
 ChatOutcome StreamChat(const api::ApiClient& client, const ChatSettings& settings, const json& messages,
@@ -82,6 +98,7 @@ ChatOutcome StreamChat(const api::ApiClient& client, const ChatSettings& setting
     std::printf("\n");
     std::fflush(stdout);
   }
+  if (outcome.status.ok()) PrintCitations(JsonField(last, "citations"));
   if (outcome.status.ok() && settings.verbose) {
     std::fprintf(stderr, "%s", TimingSummary(last).c_str());
   }

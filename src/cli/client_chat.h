@@ -19,6 +19,7 @@ struct ChatSettings {
   std::string format;                                 // "" or "json"
   nlohmann::json keep_alive;                          // null: not sent
   nlohmann::json think;                               // null: not sent; bool or "low"/"medium"/"high"
+  nlohmann::json rag;                                 // null: not sent; {"collection", "k", ...}
   bool hide_thinking = false;
   bool word_wrap = false;
   bool verbose = false;
@@ -29,6 +30,10 @@ struct ChatOutcome {
   Status status;
   nlohmann::json assistant;  // {"role": "assistant", "content": ...}
 };
+
+// Prints the "Sources:" list of a grounded answer's citations (nothing when
+// there are none).
+void PrintCitations(const nlohmann::json& citations);
 
 // The request body for a turn (exposed for the REPL's load request).
 nlohmann::json ChatRequestBody(const ChatSettings& settings, const nlohmann::json& messages);

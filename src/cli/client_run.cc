@@ -37,6 +37,7 @@ struct RunFlags {
   bool truncate = true;
   CLI::Option* truncate_option = nullptr;
   int dimensions = 0;
+  std::string rag;
 };
 
 std::atomic<bool> g_cancel{false};
@@ -127,6 +128,7 @@ int RunModel(const RunFlags& f) {
     if (!think.ok()) return PrintError(think.status());
     settings.think = *think;
   }
+  if (!f.rag.empty()) settings.rag = {{"collection", f.rag}};
 
   // Piped stdin comes first, then the arguments, joined by spaces (Ollama).
   bool interactive = true;
@@ -180,6 +182,7 @@ CommandFn RegisterRunCommand(CLI::App& app) {
   flags->truncate_option =
       cmd->add_flag("--truncate", flags->truncate, "For embedding models: truncate inputs that exceed the context");
   cmd->add_option("--dimensions", flags->dimensions, "Truncate output embeddings to the specified dimension");
+  cmd->add_option("--rag", flags->rag, "Answer from the documents of this RAG collection, citing them");
   return [flags] { return RunModel(*flags); };
 }
 
