@@ -58,7 +58,7 @@ Status Collection::Load() {
     }
   }
   std::lock_guard<std::mutex> write_lock(write_mu_);
-  std::unique_lock<std::shared_mutex> state_lock(state_mu_);
+  std::unique_lock<RwLock> state_lock(state_mu_);
   ASSIGN_OR_RETURN(writer_, Database::Open(db_path, CollectionDatabaseOptions(options_, false, false)));
   ASSIGN_OR_RETURN(info_, ReadCollectionInfo(*writer_, &generation_));
   info_.name = name_;
@@ -73,7 +73,7 @@ Status Collection::CheckOpen() const {
 
 void Collection::Close() {
   std::lock_guard<std::mutex> write_lock(write_mu_);
-  std::unique_lock<std::shared_mutex> state_lock(state_mu_);
+  std::unique_lock<RwLock> state_lock(state_mu_);
   if (closed_) return;
   closed_ = true;
   index_.reset();
@@ -128,7 +128,7 @@ Status Collection::RebuildIndexLocked() {
 }
 
 void Collection::SaveIndex() {
-  std::shared_lock<std::shared_mutex> state_lock(state_mu_);
+  std::shared_lock<RwLock> state_lock(state_mu_);
   if (closed_ || index_ == nullptr) return;
   if (Status s = index_->Save(dir_ + "/" + kIndexFile, generation_); !s.ok()) {
     // SQLite holds the truth; the next open rebuilds the stale file.
@@ -137,7 +137,7 @@ void Collection::SaveIndex() {
 }
 
 Status Collection::CommitWithIndex(Transaction& txn, const IndexChange& change) {
-  std::unique_lock<std::shared_mutex> state_lock(state_mu_);
+  std::unique_lock<RwLock> state_lock(state_mu_);
   RETURN_IF_ERROR(txn.Commit());
   generation_ = change.generation;
   info_.dimension = change.dimension;
@@ -166,13 +166,13 @@ Status Collection::CommitWithIndex(Transaction& txn, const IndexChange& change) 
 }
 
 StatusOr<CollectionInfo> Collection::Info() const {
-  std::shared_lock<std::shared_mutex> state_lock(state_mu_);
+  std::shared_lock<RwLock> state_lock(state_mu_);
   RETURN_IF_ERROR(CheckOpen());
   return info_;
 }
 
 StatusOr<CollectionStats> Collection::Stats() const {
-  std::shared_lock<std::shared_mutex> state_lock(state_mu_);
+  std::shared_lock<RwLock> state_lock(state_mu_);
   RETURN_IF_ERROR(CheckOpen());
   ASSIGN_OR_RETURN(ConnectionPool::Lease db, readers_->Acquire());
   ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(*db, "SELECT (SELECT count(*) FROM documents), "
@@ -187,7 +187,7 @@ StatusOr<CollectionStats> Collection::Stats() const {
 }
 
 StatusOr<std::vector<DocumentInfo>> Collection::ListDocuments(int64_t offset, int64_t limit) const {
-  std::shared_lock<std::shared_mutex> state_lock(state_mu_);
+  std::shared_lock<RwLock> state_lock(state_mu_);
   RETURN_IF_ERROR(CheckOpen());
   ASSIGN_OR_RETURN(ConnectionPool::Lease db, readers_->Acquire());
   ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(*db, std::string("SELECT ") + kDocumentColumns +
@@ -204,7 +204,7 @@ StatusOr<std::vector<DocumentInfo>> Collection::ListDocuments(int64_t offset, in
 }
 
 StatusOr<DocumentInfo> Collection::GetDocument(int64_t document_id) const {
-  std::shared_lock<std::shared_mutex> state_lock(state_mu_);
+  std::shared_lock<RwLock> state_lock(state_mu_);
   RETURN_IF_ERROR(CheckOpen());
   ASSIGN_OR_RETURN(ConnectionPool::Lease db, readers_->Acquire());
   ASSIGN_OR_RETURN(Statement stmt,
@@ -218,7 +218,7 @@ StatusOr<DocumentInfo> Collection::GetDocument(int64_t document_id) const {
 }
 
 StatusOr<DocumentInfo> Collection::FindDocument(const std::string& source) const {
-  std::shared_lock<std::shared_mutex> state_lock(state_mu_);
+  std::shared_lock<RwLock> state_lock(state_mu_);
   RETURN_IF_ERROR(CheckOpen());
   ASSIGN_OR_RETURN(ConnectionPool::Lease db, readers_->Acquire());
   ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(*db, std::string("SELECT ") + kDocumentColumns +

@@ -18,13 +18,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
+#include <shared_mutex>  // std::shared_lock
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
+#include "rag/rw_lock.h"
 #include "rag/store_options.h"
 
 namespace suanli::rag {
@@ -193,7 +194,7 @@ class Collection {
   const StoreOptions options_;
 
   std::mutex write_mu_;  // serialises writers; held while embedding
-  mutable std::shared_mutex state_mu_;
+  mutable RwLock state_mu_;  // prefers writers
   bool closed_ = false;                          // GUARDED_BY(state_mu_), written with write_mu_ too
   CollectionInfo info_;                          // GUARDED_BY(state_mu_), written with write_mu_ too
   int64_t generation_ = 0;                       // GUARDED_BY(write_mu_)

@@ -55,7 +55,7 @@ StatusOr<std::vector<SearchHit>> Collection::Search(const SearchRequest& request
 
   int64_t dimension = 0;
   {
-    std::shared_lock<std::shared_mutex> state_lock(state_mu_);
+    std::shared_lock<RwLock> state_lock(state_mu_);
     RETURN_IF_ERROR(CheckOpen());
     dimension = info_.dimension;
   }
@@ -71,7 +71,7 @@ StatusOr<std::vector<SearchHit>> Collection::Search(const SearchRequest& request
     RETURN_IF_ERROR(NormalizeEmbedding(query_vector, static_cast<size_t>(dimension), "the query embedding"));
   }
 
-  std::shared_lock<std::shared_mutex> state_lock(state_mu_);
+  std::shared_lock<RwLock> state_lock(state_mu_);
   RETURN_IF_ERROR(CheckOpen());
   ASSIGN_OR_RETURN(ConnectionPool::Lease db, readers_->Acquire());
   const size_t side_limit = request.mode == "hybrid" || request.mmr ? fetch_k : k;

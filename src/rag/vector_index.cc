@@ -179,8 +179,8 @@ Status VectorIndex::Add(const std::vector<int64_t>& ids, const std::vector<float
 }
 
 Status VectorIndex::Remove(const std::vector<int64_t>& ids) {
-  if (!CanRemove()) return InternalError("vector index: this index kind cannot remove vectors");
   if (ids.empty()) return OkStatus();
+  if (!CanRemove()) return InternalError("vector index: this index kind cannot remove vectors");
   std::vector<FaissId> faiss_ids(ids.begin(), ids.end());
   try {
     faiss::IDSelectorBatch selector(faiss_ids.size(), faiss_ids.data());
