@@ -113,7 +113,8 @@ struct SearchRequest {
 struct SearchHit {
   int64_t chunk_id, document_id;
   std::string source, text;
-  // keyword: -bm25 (higher is better); dense: cosine; hybrid: the RRF score.
+  // keyword: -bm25 (higher is better); dense: cosine; hybrid: the RRF
+  // score. With MMR the order is MMR's and the score stays the mode's.
   double score;
   int64_t start, end;
   nlohmann::json metadata;  // the document's metadata overlaid with the chunk's
@@ -121,8 +122,9 @@ struct SearchHit {
 
 class Collection {
  public:
-  // Opens the collection stored in `dir` (CollectionManager does this).
-  // Checks the vector index against SQLite and rebuilds it when needed.
+  // Opens the collection stored in `dir` (CollectionManager does this; open
+  // a collection folder at most once per process). Checks the vector index
+  // against SQLite and rebuilds it when needed.
   static StatusOr<std::shared_ptr<Collection>> Open(const std::string& dir, const std::string& name,
                                                     const StoreOptions& options);
   ~Collection();
@@ -154,8 +156,8 @@ class Collection {
   // a bad request or filter, or a query vector of the wrong dimension.
   StatusOr<std::vector<SearchHit>> Search(const SearchRequest& request, const EmbedFn& embed) const;
 
-  // Waits for running calls, closes the files; later calls fail with
-  // NotFound. Idempotent.
+  // Waits for running calls (an ingest that is embedding included), closes
+  // the files; later calls fail with NotFound. Idempotent.
   void Close();
 
  private:

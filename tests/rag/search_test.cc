@@ -257,3 +257,84 @@ TEST(EmptyCollectionSearchTest, ReturnsNothingWithoutEmbedding) {
 
 }  // namespace
 }  // namespace suanli::rag
+
+namespace suanli::rag {
+namespace {
+
+using testing::FakeEmbedder;
+using testing::MakeDocument;
+using testing::TempDir;
+using testing::TestOptions;
+using testing::Texts;
+
+TEST(StoreOptionsTest, TokenizerSettingAndHookApplyToEveryConnection) {
+  TempDir dir;
+  StoreOptions options = TestOptions(dir.path());
+  options.fts_tokenizer = "porter unicode61";  // English stemming: "cats" finds "cat"
+  std::atomic<int> hook_calls{0};
+  options.register_tokenizer = [&](sqlite3* db) {
+    EXPECT_NE(db, nullptr);
+    ++hook_calls;
+    return OkStatus();
+  };
+  auto manager = CollectionManager::Open(options);
+  ASSERT_TRUE(manager.ok());
+  auto c = (*manager)->Create("stem", CollectionConfig{"hash-64", 100, 10});
+  ASSERT_TRUE(c.ok());
+  const int after_create = hook_calls.load();
+  EXPECT_GE(after_create, 2);  // the creating connection and the collection's writer
+  ASSERT_TRUE((*c)->AddDocument(MakeDocument("a", {"the cat sat", "running dogs"}), FakeEmbedder()).ok());
+  SearchRequest request;
+  request.query = "cats";
+  request.mode = "keyword";
+  auto hits = (*c)->Search(request, FakeEmbedder());
+  ASSERT_TRUE(hits.ok());
+  EXPECT_EQ(Texts(*hits), std::vector<std::string>{"the cat sat"});
+  EXPECT_GT(hook_calls.load(), after_create);  // the search's read connection
+}
+
+TEST(StoreOptionsTest, FailingHookFailsTheOpen) {
+  TempDir dir;
+  StoreOptions options = TestOptions(dir.path());
+  options.register_tokenizer = [](sqlite3*) { return InternalError("tokenizer unavailable"); };
+  auto manager = CollectionManager::Open(options);
+  ASSERT_TRUE(manager.ok());
+  auto c = (*manager)->Create("x", CollectionConfig{"hash-64", 100, 10});
+  EXPECT_EQ(c.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(c.status().message(), "tokenizer unavailable");
+  EXPECT_TRUE((*manager)->List()->empty());
+}
+
+TEST(StoreOptionsTest, MatchQueryBuilderIsInjectable) {
+  TempDir dir;
+  StoreOptions options = TestOptions(dir.path());
+  std::vector<std::string> seen;
+  options.build_match_query = [&](std::string_view query) -> StatusOr<std::string> {
+    seen.emplace_back(query);
+    if (query == "nothing") return NotFoundError("no terms");
+    return std::string("\"dogs\"");
+  };
+  auto manager = CollectionManager::Open(options);
+  ASSERT_TRUE(manager.ok());
+  auto c = (*manager)->Create("q", CollectionConfig{"hash-64", 100, 10});
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE((*c)->AddDocument(MakeDocument("a", {"the cat sat", "running dogs"}), FakeEmbedder()).ok());
+  SearchRequest request;
+  request.query = "whatever the user typed";
+  request.mode = "keyword";
+  auto hits = (*c)->Search(request, FakeEmbedder());
+  ASSERT_TRUE(hits.ok());
+  EXPECT_EQ(Texts(*hits), std::vector<std::string>{"running dogs"});
+  EXPECT_EQ(seen, std::vector<std::string>{"whatever the user typed"});
+  request.query = "nothing";
+  hits = (*c)->Search(request, FakeEmbedder());
+  ASSERT_TRUE(hits.ok());
+  EXPECT_TRUE(hits->empty());
+  request.mode = "hybrid";  // the dense side still answers
+  hits = (*c)->Search(request, FakeEmbedder());
+  ASSERT_TRUE(hits.ok());
+  EXPECT_EQ(hits->size(), 2u);
+}
+
+}  // namespace
+}  // namespace suanli::rag
