@@ -27,6 +27,7 @@ CommandFn RegisterListCommand(CLI::App& app);  // alias `ls`
 CommandFn RegisterPsCommand(CLI::App& app);
 CommandFn RegisterCpCommand(CLI::App& app);
 CommandFn RegisterRmCommand(CLI::App& app);
+CommandFn RegisterPullCommand(CLI::App& app);
 
 // `suanli -v`: prints the server's and the client's versions; returns 0.
 int PrintVersion();

@@ -73,7 +73,8 @@ Puller::Puller(ModelStore* store, PullOptions options)
 Status Puller::Pull(const std::string& model, bool insecure, const PullProgressFn& progress,
                     const std::function<bool()>& gone) {
   std::atomic<bool> flag{false};
-  GoneWatch watch(gone, &flag);
+  const std::function<bool()> stop = [this, &gone] { return shutting_down_.load() || (gone && gone()); };
+  GoneWatch watch(stop, &flag);
   if (model.rfind("https://", 0) == 0 || model.rfind("http://", 0) == 0) {
     return PullFromUrl(model, insecure, progress, flag);
   }

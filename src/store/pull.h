@@ -10,6 +10,7 @@
 // Thread-safety: Pull may be called concurrently.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -56,6 +57,9 @@ class Puller {
   // not name a .gguf file.
   static StatusOr<std::string> NameForUrl(const std::string& url);
 
+  // Makes every running and future Pull stop with Cancelled (shutdown).
+  void CancelAll() { shutting_down_ = true; }
+
  private:
   Status PullFromRegistry(const ModelName& name, bool insecure, const PullProgressFn& progress,
                           const std::atomic<bool>& gone);
@@ -65,6 +69,7 @@ class Puller {
   ModelStore* store_;
   const PullOptions options_;
   DownloadManager downloads_;
+  std::atomic<bool> shutting_down_{false};
 };
 
 }  // namespace suanli::store
