@@ -32,6 +32,9 @@ struct DownloadTarget {
   std::string url;
   std::string partial_path;  // data; the state file is partial_path + ".json"
   std::string source;        // recorded in the state: a digest or a URL key
+  // When set, `source` is the blob's digest and the download is verified and
+  // renamed to this path as soon as it is complete (DownloadManager).
+  std::string final_path;
   std::string validator;     // ETag/Last-Modified; a change restarts the download
   uint64_t total = 0;        // the size the manifest (or HEAD) announced
   bool single_part = false;  // the server cannot serve ranges: one request

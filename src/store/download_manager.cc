@@ -1,6 +1,7 @@
 #include "store/download_manager.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -42,7 +43,7 @@ Status DownloadManager::Fetch(const DownloadTarget& target, const std::function<
     running_[target.partial_path] = shared;
     // The thread owns a reference; the manager waits for it on destruction.
     std::thread([this, shared] {
-      Status st = DownloadBlob(shared->target, options_, &shared->completed, &shared->cancel);
+      Status st = Run(shared->target, &shared->completed, &shared->cancel);
       std::lock_guard<std::mutex> guard(mu_);
       shared->result = st;
       shared->done = true;
@@ -70,12 +71,26 @@ Status DownloadManager::Fetch(const DownloadTarget& target, const std::function<
   return result;
 }
 
-Status DownloadManager::Commit(const std::string& partial_path, const std::string& final_path,
-                               const std::string& digest) {
+Status DownloadManager::Run(const DownloadTarget& target, std::atomic<uint64_t>* completed,
+                            const std::atomic<bool>* cancel) {
+  struct stat st {};
+  // Committed by a download that ended just before this one began.
+  if (!target.final_path.empty() && ::stat(target.final_path.c_str(), &st) == 0) return OkStatus();
+  RETURN_IF_ERROR(DownloadBlob(target, options_, completed, cancel));
+  if (target.final_path.empty()) return OkStatus();
+  std::lock_guard<std::mutex> lock(commit_mu_);
+  return CommitBlob(target.partial_path, target.final_path, target.source);
+}
+
+Status DownloadManager::Commit(const std::string& partial_path, const std::string& final_path) {
   std::lock_guard<std::mutex> lock(commit_mu_);
   struct stat st {};
-  if (::stat(final_path.c_str(), &st) == 0) return OkStatus();
-  return CommitBlob(partial_path, final_path, digest);
+  if (::stat(final_path.c_str(), &st) == 0) {
+    ::unlink(partial_path.c_str());
+    ::unlink(DownloadStatePath(partial_path).c_str());
+    return OkStatus();
+  }
+  return MoveBlobIntoPlace(partial_path, final_path);
 }
 
 }  // namespace suanli::store

@@ -7,6 +7,7 @@
 // cancels running downloads and waits for them.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -28,21 +29,24 @@ class DownloadManager {
   DownloadManager& operator=(const DownloadManager&) = delete;
 
   // Runs (or joins) the download of `target.partial_path` and blocks until
-  // its partial file is complete. `on_progress(completed, total)` is called on
+  // its partial file is complete or, with `target.final_path`, verified and
+  // moved into place (at once when that file already exists). `on_progress(completed, total)` is called on
   // this thread about every 100 ms; `gone()` is polled as often and, when it
   // returns true, this call leaves with Cancelled. Returns the download's
   // error otherwise.
   Status Fetch(const DownloadTarget& target, const std::function<void(uint64_t, uint64_t)>& on_progress,
                const std::function<bool()>& gone);
 
-  // CommitBlob under the manager's commit lock; OK at once when `final_path`
-  // already exists (another pull committed it).
-  Status Commit(const std::string& partial_path, const std::string& final_path, const std::string& digest);
+  // MoveBlobIntoPlace under the manager's commit lock, for files verified by
+  // the caller; OK at once (the partial file removed) when `final_path`
+  // already exists.
+  Status Commit(const std::string& partial_path, const std::string& final_path);
 
   const DownloadOptions& options() const { return options_; }
 
  private:
   struct Shared;
+  Status Run(const DownloadTarget& target, std::atomic<uint64_t>* completed, const std::atomic<bool>* cancel);
 
   const DownloadOptions options_;
   std::mutex mu_;

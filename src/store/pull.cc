@@ -97,7 +97,6 @@ Status Puller::PullFromRegistry(const ModelName& name, bool insecure, const Pull
   ASSIGN_OR_RETURN(RegistryManifest manifest, ParseRegistryManifest(bytes, options_.limits));
   auto old = store_->ReadManifest(name);
 
-  std::vector<ManifestBlob> fetched;
   for (const ManifestBlob& blob : manifest.DistinctBlobs()) {
     const std::string label = "pulling " + blob.digest.substr(7, 12);
     if (store_->HasBlob(blob.digest)) {
@@ -108,6 +107,7 @@ Status Puller::PullFromRegistry(const ModelName& name, bool insecure, const Pull
     target.url = client->BlobUrl(blob.digest);
     target.partial_path = store_->BlobPath(blob.digest) + "-partial";
     target.source = blob.digest;
+    target.final_path = store_->BlobPath(blob.digest);  // verified before it is renamed there
     target.total = blob.size;
     target.allow_http = insecure;
     target.allow_private_redirects = insecure;
@@ -118,14 +118,10 @@ Status Puller::PullFromRegistry(const ModelName& name, bool insecure, const Pull
         [&](uint64_t completed, uint64_t total) { progress(PullProgress{label, blob.digest, total, completed, true}); },
         [&gone] { return gone.load(); });
     if (!st.ok()) return st;
-    fetched.push_back(blob);
   }
-
+  // Each blob was verified when its download completed, before it was
+  // renamed into place; this line keeps Ollama's sequence.
   progress(Line("verifying sha256 digest"));
-  for (const ManifestBlob& blob : fetched) {
-    RETURN_IF_ERROR(downloads_.Commit(store_->BlobPath(blob.digest) + "-partial", store_->BlobPath(blob.digest),
-                                      blob.digest));
-  }
   progress(Line("writing manifest"));
   RETURN_IF_ERROR(store_->WriteManifest(name, bytes));
   if (options_.prune && old.ok()) {

@@ -2,8 +2,6 @@
 // shared machinery as registry blobs (keyed by the URL's hash, since the
 // digest is only known at the end), hashed, moved into the blob store and
 // turned into a model by ModelStore::Create.
-#include <unistd.h>
-
 #include <cctype>
 #include <cstdlib>
 
@@ -83,12 +81,7 @@ Status Puller::PullFromUrl(const std::string& url, bool insecure, const PullProg
   progress(PullProgress{"verifying sha256 digest", "", 0, 0, false});
   ASSIGN_OR_RETURN(std::string digest, PartialDigest(target.partial_path));
   const bool is_new = !store_->HasBlob(digest);
-  if (is_new) {
-    RETURN_IF_ERROR(downloads_.Commit(target.partial_path, store_->BlobPath(digest), digest));
-  } else {
-    ::unlink(target.partial_path.c_str());
-    ::unlink(DownloadStatePath(target.partial_path).c_str());
-  }
+  RETURN_IF_ERROR(downloads_.Commit(target.partial_path, store_->BlobPath(digest)));
   progress(PullProgress{"writing manifest", "", 0, 0, false});
   CreateSpec spec;
   spec.model_digest = digest;
