@@ -40,7 +40,10 @@ FakeRegistry::FakeRegistry() : http_(std::make_unique<httplib::Server>()) {
         return;
       }
     }
-    res.set_header("ETag", "\"" + Sha256Hex(*data).substr(0, 16) + "\"");
+    std::string etag = Sha256Hex(*data).substr(0, 16);
+    etag.insert(etag.begin(), '"');
+    etag.push_back('"');
+    res.set_header("ETag", etag);
     if (f.gzip) res.set_header("Content-Encoding", "gzip");
     if (f.ignore_range) res.status = 200;  // the whole body, whatever the Range says
     auto sent = std::make_shared<uint64_t>(0);  // bytes of this reply

@@ -314,6 +314,19 @@ TEST_F(PullTest, ConcurrentPullsShareOneDownload) {
   EXPECT_TRUE(Listed(*server_, b.name));
 }
 
+TEST_F(PullTest, ANewVersionPrunesTheLayersOnlyTheOldOneUsed) {
+  const Published v1 = Publish(registry_, "library/moving", RandomBytes(500000, 14));
+  ASSERT_EQ(PullWhole(v1.name).status, 200);
+  ASSERT_TRUE(fs::exists(BlobFile(*server_, v1.digest)));
+  const Published v2 = Publish(registry_, "library/moving", RandomBytes(500000, 15));  // same tag, new model
+  const auto lines = PullLines(v2.name);
+  EXPECT_EQ(LastError(lines), "");
+  EXPECT_NE(std::find(lines.begin(), lines.end(), json({{"status", "removing unused layers"}})), lines.end());
+  EXPECT_FALSE(fs::exists(BlobFile(*server_, v1.digest)));
+  EXPECT_TRUE(fs::exists(BlobFile(*server_, v2.digest)));
+  EXPECT_TRUE(Listed(*server_, v2.name));  // its params and config layers (shared with v1) stayed
+}
+
 TEST_F(PullTest, UrlPullNamesTheModelAfterTheFile) {
   registry_.AddFile("/files/Tiny-Embed.Q8.gguf", ReadFile(TinyEmbedModel()));
   const std::string url = "http://" + registry_.Authority() + "/files/Tiny-Embed.Q8.gguf";
@@ -322,6 +335,14 @@ TEST_F(PullTest, UrlPullNamesTheModelAfterTheFile) {
   EXPECT_EQ(LastError(lines), "");
   EXPECT_EQ(lines.back(), json({{"status", "success"}}));
   EXPECT_TRUE(Listed(*server_, "tiny-embed.q8:latest"));
+  // A file that is not a GGUF becomes no model and leaves no blob behind.
+  const std::string junk = RandomBytes(200000, 13);
+  registry_.AddFile("/files/junk.gguf", junk);
+  auto refused = PullWhole("http://" + registry_.Authority() + "/files/junk.gguf");
+  EXPECT_NE(refused.status, 200);
+  EXPECT_FALSE(Listed(*server_, "junk:latest"));
+  EXPECT_FALSE(fs::exists(server_->home() + "/models/blobs/sha256-" + Sha256Hex(junk)));
+  EXPECT_TRUE(FilesMatching(server_->home() + "/models/blobs", "-partial").empty());
   auto https_only = server_->Post("/api/pull", json{{"model", url}, {"stream", false}});
   EXPECT_EQ(https_only.status, 400);
   EXPECT_EQ(PullWhole("http://" + registry_.Authority() + "/files/readme.txt").status, 400);
