@@ -5,6 +5,8 @@
 // (its partial downloads stay for a later resume).
 #include <cpp-httplib/httplib.h>
 
+#include <atomic>
+
 #include "server/server.h"
 
 namespace suanli::server {
@@ -52,11 +54,11 @@ void Server::RegisterPullRoutes() {
     const bool allow_http = *insecure;
     res.set_chunked_content_provider("application/x-ndjson", [this, name, allow_http, gone](size_t,
                                                                                            httplib::DataSink& sink) {
-      bool writable = true;
+      std::atomic<bool> writable{true};  // read by the pull's watch thread
       auto write = [&](const json& line) {
         if (!writable) return;
         const std::string text = JsonLine(line);
-        writable = sink.write(text.data(), text.size());
+        if (!sink.write(text.data(), text.size())) writable = false;
       };
       Status st = puller_->Pull(
           name, allow_http, [&](const store::PullProgress& p) { write(ProgressJson(p)); },

@@ -76,7 +76,14 @@ Status DownloadManager::Run(const DownloadTarget& target, std::atomic<uint64_t>*
   struct stat st {};
   // Committed by a download that ended just before this one began.
   if (!target.final_path.empty() && ::stat(target.final_path.c_str(), &st) == 0) return OkStatus();
-  RETURN_IF_ERROR(DownloadBlob(target, options_, completed, cancel));
+  Status result = DownloadBlob(target, options_, completed, cancel);
+  if (result.code() == StatusCode::kInvalidArgument || result.code() == StatusCode::kResourceExhausted) {
+    // The server broke the protocol (an encoded or oversized body, a wrong
+    // range): what it sent is not worth resuming.
+    ::unlink(target.partial_path.c_str());
+    ::unlink(DownloadStatePath(target.partial_path).c_str());
+  }
+  RETURN_IF_ERROR(result);
   if (target.final_path.empty()) return OkStatus();
   std::lock_guard<std::mutex> lock(commit_mu_);
   return CommitBlob(target.partial_path, target.final_path, target.source);

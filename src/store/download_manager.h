@@ -30,7 +30,9 @@ class DownloadManager {
 
   // Runs (or joins) the download of `target.partial_path` and blocks until
   // its partial file is complete or, with `target.final_path`, verified and
-  // moved into place (at once when that file already exists). `on_progress(completed, total)` is called on
+  // moved into place (at once when that file already exists). A download
+  // that fails because the server broke the protocol is deleted; any other
+  // failure keeps its partial file for a resume. `on_progress(completed, total)` is called on
   // this thread about every 100 ms; `gone()` is polled as often and, when it
   // returns true, this call leaves with Cancelled. Returns the download's
   // error otherwise.

@@ -108,6 +108,7 @@ class PullTest : public ::testing::Test {
   void ExpectNothingStored(const Published& p) {
     EXPECT_FALSE(Listed(*server_, p.name));
     EXPECT_FALSE(fs::exists(BlobFile(*server_, p.digest)));
+    EXPECT_FALSE(fs::exists(BlobFile(*server_, p.digest) + "-partial"));
     EXPECT_TRUE(FilesMatching(server_->home() + "/models/manifests", "/" + p.repo + "/").empty());
   }
 
@@ -185,7 +186,7 @@ TEST_F(PullTest, InterruptedPullResumesWithoutFetchingFinishedBytes) {
   // Only what was missing came again (plus the two small layers).
   EXPECT_LE(registry_.bytes_served(), p.size - seen + 1000);
   EXPECT_EQ(*Sha256File(BlobFile(*server_, p.digest)), p.digest.substr(7));
-  EXPECT_TRUE(FilesMatching(server_->home() + "/models/blobs", "-partial").empty());
+  EXPECT_TRUE(FilesMatching(server_->home() + "/models/blobs", p.digest.substr(7) + "-partial").empty());
 }
 
 TEST_F(PullTest, DigestMismatchDeletesTheDownload) {
@@ -342,7 +343,7 @@ TEST_F(PullTest, UrlPullNamesTheModelAfterTheFile) {
   EXPECT_NE(refused.status, 200);
   EXPECT_FALSE(Listed(*server_, "junk:latest"));
   EXPECT_FALSE(fs::exists(server_->home() + "/models/blobs/sha256-" + Sha256Hex(junk)));
-  EXPECT_TRUE(FilesMatching(server_->home() + "/models/blobs", "-partial").empty());
+  EXPECT_TRUE(FilesMatching(server_->home() + "/models/blobs", "url-").empty());
   auto https_only = server_->Post("/api/pull", json{{"model", url}, {"stream", false}});
   EXPECT_EQ(https_only.status, 400);
   EXPECT_EQ(PullWhole("http://" + registry_.Authority() + "/files/readme.txt").status, 400);
