@@ -27,6 +27,7 @@ CommandFn RegisterListCommand(CLI::App& app);  // alias `ls`
 CommandFn RegisterPsCommand(CLI::App& app);
 CommandFn RegisterCpCommand(CLI::App& app);
 CommandFn RegisterRmCommand(CLI::App& app);
+CommandFn RegisterPullCommand(CLI::App& app);
 CommandFn RegisterRagCommand(CLI::App& app);  // `rag create|add|ls|rm|search|ask`
 
 // `suanli -v`: prints the server's and the client's versions; returns 0.

@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
         {"show", suanli::cli::RegisterShowCommand(app)},   {"run", suanli::cli::RegisterRunCommand(app)},
         {"stop", suanli::cli::RegisterStopCommand(app)},   {"list", suanli::cli::RegisterListCommand(app)},
         {"ps", suanli::cli::RegisterPsCommand(app)},       {"cp", suanli::cli::RegisterCpCommand(app)},
-        {"rm", suanli::cli::RegisterRmCommand(app)},       {"runner", suanli::cli::RegisterRunnerCommand(app)},
+        {"rm", suanli::cli::RegisterRmCommand(app)},       {"pull", suanli::cli::RegisterPullCommand(app)},
+        {"runner", suanli::cli::RegisterRunnerCommand(app)},
         {"bench", suanli::cli::RegisterBenchCommand(app)}, {"rag", suanli::cli::RegisterRagCommand(app)},
     };
 

@@ -61,6 +61,22 @@ StatusOr<ServeConfig> LoadServeConfig() {
   c.store.root = Setting("MODELS");
   if (c.store.root.empty()) c.store.root = c.home + "/models";
   c.store.prune = !BoolSetting("NOPRUNE");
+  c.server.pull.prune = c.store.prune;
+  c.server.pull.limits.max_blob_bytes = c.store.max_blob_bytes;
+  c.server.pull.user_agent = std::string("suanli/") + kVersion + " (linux)";
+  const std::string part = Setting("PULL_PART_SIZE");
+  if (!part.empty()) {
+    char* end = nullptr;
+    const unsigned long long bytes = std::strtoull(part.c_str(), &end, 10);
+    if (*end != '\0' || bytes == 0 || part[0] == '-') {
+      return InvalidArgumentError("SUANLI_PULL_PART_SIZE must be a number of bytes > 0");
+    }
+    c.server.pull.download.min_part_bytes = bytes;
+    c.server.pull.download.max_part_bytes = std::max<uint64_t>(bytes, c.server.pull.download.max_part_bytes);
+  }
+  ASSIGN_OR_RETURN(int64_t stall_ns, DurationSetting("PULL_STALL_TIMEOUT", 30LL * 1000000000));
+  if (stall_ns < 1000000000) return InvalidArgumentError("SUANLI_PULL_STALL_TIMEOUT must be at least 1s");
+  c.server.pull.download.stall_timeout_s = static_cast<int>(std::min<int64_t>(stall_ns / 1000000000, 3600));
 
   const api::HostAddress host = api::ParseServerHost(Setting("HOST"));
   c.server.host = host.host;
@@ -112,6 +128,10 @@ std::vector<std::string> DescribeServeConfig(const ServeConfig& c) {
       row("SUANLI_KV_CACHE_TYPE", c.sched.kv_cache_type, "KV cache type (f16, q8_0, q4_0)"),
       row("SUANLI_LOAD_TIMEOUT", secs(c.sched.load_timeout_ns), "give up loading a model after"),
       row("SUANLI_NOPRUNE", c.store.prune ? "false" : "true", "keep unreferenced blobs"),
+      row("SUANLI_PULL_PART_SIZE", std::to_string(c.server.pull.download.min_part_bytes),
+          "smallest part of a parallel download (bytes)"),
+      row("SUANLI_PULL_STALL_TIMEOUT", FormatGoDuration(c.server.pull.download.stall_timeout_s * 1000000000LL),
+          "retry a download part after this long without data"),
       row("SUANLI_DEBUG", c.debug ? "1" : "0", "debug logging"),
   };
 }

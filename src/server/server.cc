@@ -7,7 +7,8 @@
 namespace suanli::server {
 
 Server::Server(ServerOptions options, store::ModelStore* store, sched::Scheduler* scheduler)
-    : options_(std::move(options)), store_(store), scheduler_(scheduler), http_(std::make_unique<httplib::Server>()) {
+    : options_(std::move(options)), store_(store), scheduler_(scheduler), http_(std::make_unique<httplib::Server>()),
+      puller_(std::make_unique<store::Puller>(store, options_.pull)) {
   // Streams hold a worker for their whole length: let the pool grow.
   http_->new_task_queue = [] { return new httplib::ThreadPool(8, 1024); };
   http_->set_tcp_nodelay(true);  // streamed chunks must not wait for Nagle + delayed ACKs
@@ -40,6 +41,7 @@ Server::Server(ServerOptions options, store::ModelStore* store, sched::Scheduler
   RegisterEmbedRoutes();
   RegisterOpenAIRoutes();
   RegisterOpenAIModelRoutes();
+  RegisterPullRoutes();
 }
 
 Server::~Server() = default;
@@ -80,11 +82,9 @@ void Server::RegisterBasicRoutes() {
     if (!allowed("DELETE")) http_->Delete(r.path, not_allowed);
     if (!allowed("PATCH")) http_->Patch(r.path, not_allowed);
   }
-  auto not_yet = [](const httplib::Request&, httplib::Response& res) {
-    ReplyError(res, InvalidArgumentError("pulling and pushing models is not supported yet"));
-  };
-  http_->Post("/api/pull", not_yet);
-  http_->Post("/api/push", not_yet);
+  http_->Post("/api/push", [](const httplib::Request&, httplib::Response& res) {
+    ReplyError(res, InvalidArgumentError("pushing models is not supported yet"));
+  });
 }
 
 Status Server::Listen() {
@@ -97,6 +97,9 @@ Status Server::Listen() {
   return OkStatus();
 }
 
-void Server::Stop() { http_->stop(); }
+void Server::Stop() {
+  puller_->CancelAll();  // a pull would otherwise hold the shutdown until it ends
+  http_->stop();
+}
 
 }  // namespace suanli::server

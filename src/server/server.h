@@ -16,6 +16,7 @@
 #include "sched/scheduler.h"
 #include "server/request_util.h"
 #include "store/model_store.h"
+#include "store/pull.h"
 
 namespace httplib {
 class Server;
@@ -28,6 +29,7 @@ struct ServerOptions {
   int port = 11434;
   std::string version = "0.0.0";
   RequestDefaults defaults;
+  store::PullOptions pull;
 };
 
 class Server {
@@ -47,6 +49,7 @@ class Server {
   void RegisterEmbedRoutes();
   void RegisterOpenAIRoutes();
   void RegisterOpenAIModelRoutes();
+  void RegisterPullRoutes();
 
   // /api/embed (or, with `legacy`, /api/embeddings) for a parsed body.
   StatusOr<json> Embed(const json& body, bool legacy, const std::function<bool()>& client_gone);
@@ -55,6 +58,7 @@ class Server {
   store::ModelStore* store_;
   sched::Scheduler* scheduler_;
   std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<store::Puller> puller_;
 };
 
 }  // namespace suanli::server

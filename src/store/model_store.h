@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -80,6 +81,14 @@ class ModelStore {
                 const std::function<void(const std::string&)>& progress);
   Status Copy(const std::string& source, const std::string& destination);
   Status Delete(const std::string& name);
+
+  // For pulls (store/pull.h): the store's folder, a manifest's raw bytes
+  // (NotFound when absent), an atomic manifest write, and the removal of
+  // those of `digests` that no manifest references any more.
+  const std::string& root() const { return options_.root; }
+  StatusOr<std::string> ReadManifest(const ModelName& name) const;
+  Status WriteManifest(const ModelName& name, std::string_view bytes);
+  Status RemoveUnreferencedBlobs(const std::vector<std::string>& digests);
 
  private:
   explicit ModelStore(Options options) : options_(std::move(options)) {}

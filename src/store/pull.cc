@@ -1,0 +1,142 @@
+#include "store/pull.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "store/registry_client.h"
+
+namespace suanli::store {
+
+namespace {
+
+// Polls `gone` on a thread of its own and raises `flag`, so that blocking
+// transfers (which watch the flag) stop soon after the client leaves.
+class GoneWatch {
+ public:
+  GoneWatch(const std::function<bool()>& gone, std::atomic<bool>* flag) {
+    if (!gone) return;
+    thread_ = std::thread([this, &gone, flag] {
+      std::unique_lock<std::mutex> lock(mu_);
+      while (!done_ && !flag->load()) {
+        if (gone()) flag->store(true);
+        cv_.wait_for(lock, std::chrono::milliseconds(100));
+      }
+    });
+  }
+  ~GoneWatch() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;  // GUARDED_BY(mu_)
+  std::thread thread_;
+};
+
+PullProgress Line(const std::string& status) { return PullProgress{status, "", 0, 0, false}; }
+
+// Digests a stored manifest refers to (empty when it is unreadable).
+std::set<std::string> ManifestDigests(const std::string& bytes) {
+  std::set<std::string> out;
+  auto m = nlohmann::json::parse(bytes, nullptr, false);
+  if (!m.is_object()) return out;
+  auto add = [&](const nlohmann::json& entry) {
+    if (entry.is_object() && entry.contains("digest") && entry["digest"].is_string()) {
+      out.insert(entry["digest"].get<std::string>());
+    }
+  };
+  if (m.contains("config")) add(m["config"]);
+  if (m.contains("layers") && m["layers"].is_array()) {
+    for (const auto& layer : m["layers"]) add(layer);
+  }
+  return out;
+}
+
+}  // namespace
+
+Puller::Puller(ModelStore* store, PullOptions options)
+    : store_(store), options_(std::move(options)), downloads_(options_.download) {}
+
+Status Puller::Pull(const std::string& model, bool insecure, const PullProgressFn& progress,
+                    const std::function<bool()>& gone) {
+  std::atomic<bool> flag{false};
+  const std::function<bool()> stop = [this, &gone] { return shutting_down_.load() || (gone && gone()); };
+  GoneWatch watch(stop, &flag);
+  if (model.rfind("https://", 0) == 0 || model.rfind("http://", 0) == 0) {
+    return PullFromUrl(model, insecure, progress, flag);
+  }
+  ASSIGN_OR_RETURN(ModelName name, ParseModelName(model));
+  return PullFromRegistry(name, insecure, progress, flag);
+}
+
+Status Puller::PullFromRegistry(const ModelName& name, bool insecure, const PullProgressFn& progress,
+                                const std::atomic<bool>& gone) {
+  progress(Line("pulling manifest"));
+  RegistryOptions ro;
+  ro.insecure = insecure;
+  ro.user_agent = options_.user_agent;
+  ro.max_manifest_bytes = options_.limits.max_manifest_bytes;
+  ro.connect_timeout_s = options_.download.connect_timeout_s;
+  ro.stall_timeout_s = options_.download.stall_timeout_s;
+  // Shared: a download this pull started may outlive it (another pull joined).
+  auto client = std::make_shared<RegistryClient>(name, ro);
+  ASSIGN_OR_RETURN(std::string bytes, client->FetchManifest(&gone));
+  ASSIGN_OR_RETURN(RegistryManifest manifest, ParseRegistryManifest(bytes, options_.limits));
+  auto old = store_->ReadManifest(name);
+
+  for (const ManifestBlob& blob : manifest.DistinctBlobs()) {
+    const std::string label = "pulling " + blob.digest.substr(7, 12);
+    if (store_->HasBlob(blob.digest)) {
+      progress(PullProgress{label, blob.digest, blob.size, blob.size, true});
+      continue;
+    }
+    DownloadTarget target;
+    target.url = client->BlobUrl(blob.digest);
+    target.partial_path = store_->BlobPath(blob.digest) + "-partial";
+    target.source = blob.digest;
+    target.final_path = store_->BlobPath(blob.digest);  // verified before it is renamed there
+    target.total = blob.size;
+    target.allow_http = insecure;
+    target.allow_private_redirects = insecure;
+    target.headers = [client] { return client->Headers(); };
+    target.reauthorize = [client](const std::string& challenge) { return client->Authorize(challenge, nullptr); };
+    Status st = downloads_.Fetch(
+        target,
+        [&](uint64_t completed, uint64_t total) { progress(PullProgress{label, blob.digest, total, completed, true}); },
+        [&gone] { return gone.load(); });
+    if (!st.ok()) return st;
+  }
+  // Each blob was verified when its download completed, before it was
+  // renamed into place; this line keeps Ollama's sequence.
+  progress(Line("verifying sha256 digest"));
+  progress(Line("writing manifest"));
+  RETURN_IF_ERROR(store_->WriteManifest(name, bytes));
+  if (options_.prune && old.ok()) {
+    const std::set<std::string> now = ManifestDigests(bytes);
+    std::vector<std::string> unused;
+    for (const auto& digest : ManifestDigests(*old)) {
+      if (!now.count(digest)) unused.push_back(digest);
+    }
+    if (!unused.empty()) {
+      progress(Line("removing unused layers"));
+      RETURN_IF_ERROR(store_->RemoveUnreferencedBlobs(unused));
+    }
+  }
+  progress(Line("success"));
+  return OkStatus();
+}
+
+}  // namespace suanli::store
