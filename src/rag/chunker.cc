@@ -47,16 +47,16 @@ class Chunker {
   }
 
   // Greedy merge up to size_; the next chunk starts with trailing pieces of the
-  // previous one worth at most overlap_, and never with all of them.
+  // previous one worth at most overlap_. Those never start where the previous
+  // chunk's text starts, so a chunk is never repeated whole.
   void Merge(const std::vector<TextRange>& pieces) {
     std::deque<TextRange> current;
     size_t total = 0;
     for (const TextRange& piece : pieces) {
       if (!current.empty() && total + piece.size() > size_) {
-        Emit(current.front().begin, current.back().end);
-        total -= current.front().size();
-        current.pop_front();
-        while (!current.empty() && (total > overlap_ || total + piece.size() > size_)) {
+        const size_t emitted_begin = Emit(current.front().begin, current.back().end);
+        while (!current.empty() && (total > overlap_ || total + piece.size() > size_ ||
+                                    current.front().begin <= emitted_begin)) {
           total -= current.front().size();
           current.pop_front();
         }
@@ -67,12 +67,15 @@ class Chunker {
     if (!current.empty()) Emit(current.front().begin, current.back().end);
   }
 
-  void Emit(size_t begin, size_t end) {
+  // Adds the chunk [begin, end) without its surrounding white space, unless
+  // that leaves nothing new. Returns where its text begins (0 when skipped).
+  size_t Emit(size_t begin, size_t end) {
     while (begin < end && IsWhiteSpace(text_[begin])) ++begin;
     while (end > begin && IsWhiteSpace(text_[end - 1])) --end;
-    if (begin == end) return;
+    if (begin == end || (!out_->empty() && end <= out_->back().end)) return 0;
     const size_t from = byte_at_[begin];
     out_->push_back(TextChunk{std::string(utf8_.substr(from, byte_at_[end] - from)), begin, end});
+    return begin;
   }
 
   std::string_view utf8_;

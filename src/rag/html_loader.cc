@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/utf8.h"
+#include "rag/html_nesting.h"
 #include "rag/html_text.h"
 
 namespace suanli::rag {
@@ -101,6 +102,10 @@ void Scan(const GumboNode* root, PageParts* parts) {
 }  // namespace
 
 StatusOr<LoadedDocument> LoadHtml(std::string_view utf8) {
+  if (EstimateHtmlDepth(utf8) > kMaxHtmlDepth) {
+    return InvalidArgumentError("the html nests elements more than " + std::to_string(kMaxHtmlDepth) +
+                                " deep: send its text instead");
+  }
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0;  // parse errors are not reported to anyone
   std::unique_ptr<GumboOutput, OutputDeleter> output(gumbo_parse_with_options(&options, utf8.data(), utf8.size()));

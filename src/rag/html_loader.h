@@ -12,8 +12,8 @@ namespace suanli::rag {
 
 // `utf8` is the decoded page. Metadata: "type": "html", and when present
 // "title" (<title>, else og:title), "description" (<meta name=description>,
-// else og:description) and "language" (<html lang>). Fails only when the
-// parser cannot allocate memory.
+// else og:description) and "language" (<html lang>). InvalidArgument when the
+// elements nest deeper than kMaxHtmlDepth (html_nesting.h).
 StatusOr<LoadedDocument> LoadHtml(std::string_view utf8);
 
 }  // namespace suanli::rag
