@@ -120,8 +120,8 @@ class TermWriter {
     }
     sb_stemmer* stemmer = letters ? ThreadStemmer() : nullptr;
     if (stemmer == nullptr) return;
-    const sb_symbol* stem = sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol*>(word->data()),
-                                            static_cast<int>(word->size()));
+    const sb_symbol* stem =
+        sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol*>(word->data()), static_cast<int>(word->size()));
     const int length = sb_stemmer_length(stemmer);
     if (stem != nullptr && length > 0) word->assign(reinterpret_cast<const char*>(stem), length);
   }

@@ -55,8 +55,8 @@ class Chunker {
     for (const TextRange& piece : pieces) {
       if (!current.empty() && total + piece.size() > size_) {
         const size_t emitted_begin = Emit(current.front().begin, current.back().end);
-        while (!current.empty() && (total > overlap_ || total + piece.size() > size_ ||
-                                    current.front().begin <= emitted_begin)) {
+        while (!current.empty() &&
+               (total > overlap_ || total + piece.size() > size_ || current.front().begin <= emitted_begin)) {
           total -= current.front().size();
           current.pop_front();
         }
@@ -95,8 +95,8 @@ Status ValidateChunkerOptions(const ChunkerOptions& options) {
   }
   if (options.chunk_overlap >= options.chunk_size) {
     return InvalidArgumentError("chunk_overlap must be smaller than chunk_size (got " +
-                                std::to_string(options.chunk_overlap) + " and " +
-                                std::to_string(options.chunk_size) + ")");
+                                std::to_string(options.chunk_overlap) + " and " + std::to_string(options.chunk_size) +
+                                ")");
   }
   return OkStatus();
 }

@@ -114,15 +114,15 @@ StatusOr<LoadedDocument> LoadByType(std::string_view bytes, std::string_view con
 
 }  // namespace
 
-StatusOr<LoadedDocument> LoadDocument(std::string_view bytes, std::string_view name_hint,
-                                      std::string_view content_type, const LoaderOptions& options) {
+StatusOr<LoadedDocument> LoadDocument(std::string_view bytes, std::string_view name_hint, std::string_view content_type,
+                                      const LoaderOptions& options) {
   if (bytes.size() > options.max_bytes) {
     return InvalidArgumentError("the document is " + std::to_string(bytes.size()) + " bytes, more than the limit of " +
                                 std::to_string(options.max_bytes) + ": split it into smaller files");
   }
   if (bytes.empty()) return InvalidArgumentError("the document is empty");
-  ASSIGN_OR_RETURN(LoadedDocument doc, LoadByType(bytes, content_type, MediaType(content_type), Extension(name_hint),
-                                                  options));
+  ASSIGN_OR_RETURN(LoadedDocument doc,
+                   LoadByType(bytes, content_type, MediaType(content_type), Extension(name_hint), options));
   if (!HasVisibleText(doc.text)) {
     return InvalidArgumentError(doc.metadata.value("type", "") == "pdf"
                                     ? "the pdf has no text (a scanned pdf needs OCR first)"

@@ -9,11 +9,10 @@
 #pragma once
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/status.h"
 
@@ -45,7 +44,7 @@ struct LoaderOptions {
 // HTTP Content-Type or "". Fails with InvalidArgument for input over the size
 // limit, binary data, an undecodable encoding, an encrypted, corrupt or too
 // long PDF, or a document without any text.
-StatusOr<LoadedDocument> LoadDocument(std::string_view bytes, std::string_view name_hint,
-                                      std::string_view content_type, const LoaderOptions& options = {});
+StatusOr<LoadedDocument> LoadDocument(std::string_view bytes, std::string_view name_hint, std::string_view content_type,
+                                      const LoaderOptions& options = {});
 
 }  // namespace suanli::rag

@@ -8,8 +8,7 @@ namespace suanli::rag {
 namespace {
 
 bool IsNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ':' ||
-         c == '_';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ':' || c == '_';
 }
 
 std::string LowerName(std::string_view html, size_t begin, size_t* end) {
@@ -27,9 +26,10 @@ std::string LowerName(std::string_view html, size_t begin, size_t* end) {
 // parent, so that they never add up to depth in real documents.
 bool Uncounted(const std::string& name) {
   static constexpr std::string_view kNames[] = {
-      "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param", "source",
-      "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rp", "rt", "rb", "rtc",
-      "tbody", "thead", "tfoot", "colgroup", "caption", "html", "head", "body", "frame", "basefont", "bgsound"};
+      "area",  "base",     "br",      "col",      "embed", "hr",   "img",   "input",    "keygen", "link",
+      "meta",  "param",    "source",  "track",    "wbr",   "p",    "li",    "dt",       "dd",     "tr",
+      "td",    "th",       "option",  "optgroup", "rp",    "rt",   "rb",    "rtc",      "tbody",  "thead",
+      "tfoot", "colgroup", "caption", "html",     "head",  "body", "frame", "basefont", "bgsound"};
   for (std::string_view known : kNames) {
     if (name == known) return true;
   }

@@ -15,11 +15,26 @@ enum class Break { kNone = 0, kSpace = 1, kLine = 2, kParagraph = 3 };
 
 bool Dropped(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_HEAD: case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NAV:
-    case GUMBO_TAG_FOOTER: case GUMBO_TAG_ASIDE: case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_TEMPLATE:
-    case GUMBO_TAG_SVG: case GUMBO_TAG_MATH: case GUMBO_TAG_IFRAME: case GUMBO_TAG_OBJECT:
-    case GUMBO_TAG_EMBED: case GUMBO_TAG_CANVAS: case GUMBO_TAG_SELECT: case GUMBO_TAG_BUTTON:
-    case GUMBO_TAG_INPUT: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_AUDIO: case GUMBO_TAG_VIDEO:
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_EMBED:
+    case GUMBO_TAG_CANVAS:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_INPUT:
+    case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_AUDIO:
+    case GUMBO_TAG_VIDEO:
     case GUMBO_TAG_MAP:
       return true;
     default:
@@ -29,18 +44,49 @@ bool Dropped(GumboTag tag) {
 
 Break BlockBreak(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_P: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_PRE: case GUMBO_TAG_UL:
-    case GUMBO_TAG_OL: case GUMBO_TAG_DL: case GUMBO_TAG_TABLE: case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE:
-    case GUMBO_TAG_MAIN: case GUMBO_TAG_HEADER: case GUMBO_TAG_HR: case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_FIGURE:
       return Break::kParagraph;
-    case GUMBO_TAG_DIV: case GUMBO_TAG_LI: case GUMBO_TAG_DT: case GUMBO_TAG_DD: case GUMBO_TAG_TR:
-    case GUMBO_TAG_CAPTION: case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_CENTER:
-    case GUMBO_TAG_DETAILS: case GUMBO_TAG_SUMMARY: case GUMBO_TAG_FIELDSET: case GUMBO_TAG_LEGEND:
-    case GUMBO_TAG_FORM: case GUMBO_TAG_OPTION: case GUMBO_TAG_TBODY: case GUMBO_TAG_THEAD:
-    case GUMBO_TAG_TFOOT: case GUMBO_TAG_BODY: case GUMBO_TAG_HGROUP:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_ADDRESS:
+    case GUMBO_TAG_CENTER:
+    case GUMBO_TAG_DETAILS:
+    case GUMBO_TAG_SUMMARY:
+    case GUMBO_TAG_FIELDSET:
+    case GUMBO_TAG_LEGEND:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_OPTION:
+    case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_BODY:
+    case GUMBO_TAG_HGROUP:
       return Break::kLine;
-    case GUMBO_TAG_TD: case GUMBO_TAG_TH:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
       return Break::kSpace;
     default:
       return Break::kNone;
@@ -49,13 +95,20 @@ Break BlockBreak(GumboTag tag) {
 
 int HeadingLevel(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_H1: return 1;
-    case GUMBO_TAG_H2: return 2;
-    case GUMBO_TAG_H3: return 3;
-    case GUMBO_TAG_H4: return 4;
-    case GUMBO_TAG_H5: return 5;
-    case GUMBO_TAG_H6: return 6;
-    default: return 0;
+    case GUMBO_TAG_H1:
+      return 1;
+    case GUMBO_TAG_H2:
+      return 2;
+    case GUMBO_TAG_H3:
+      return 3;
+    case GUMBO_TAG_H4:
+      return 4;
+    case GUMBO_TAG_H5:
+      return 5;
+    case GUMBO_TAG_H6:
+      return 6;
+    default:
+      return 0;
   }
 }
 
@@ -230,7 +283,8 @@ class Extractor {
   void Text(const char* text) {
     if (heading_level_ > 0) {
       bool visible = false;
-      for (const char* c = text; *c != '\0'; ++c) visible = visible || !CollapsibleSpace(static_cast<unsigned char>(*c));
+      for (const char* c = text; *c != '\0'; ++c)
+        visible = visible || !CollapsibleSpace(static_cast<unsigned char>(*c));
       if (visible && heading_start_ == std::string::npos) heading_start_ = builder_.NextOffset();
       heading_text_ += text;
     }
@@ -268,7 +322,8 @@ std::string CollapsedText(const GumboNode* node) {
       builder.Append(current->v.text.text, false);
     } else if (current->type == GUMBO_NODE_ELEMENT || current->type == GUMBO_NODE_TEMPLATE) {
       const GumboVector& children = current->v.element.children;
-      for (unsigned i = children.length; i > 0; --i) stack.push_back(static_cast<const GumboNode*>(children.data[i - 1]));
+      for (unsigned i = children.length; i > 0; --i)
+        stack.push_back(static_cast<const GumboNode*>(children.data[i - 1]));
     }
   }
   return builder.Take();

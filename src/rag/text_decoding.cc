@@ -194,8 +194,8 @@ StatusOr<std::string> CheckControls(std::string text) {
   for (size_t pos = 0; pos < text.size();) {
     char32_t cp;
     const size_t length = DecodeUtf8At(text, pos, &cp);
-    const bool control = (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\f') || cp == 0x7F ||
-                         (cp >= 0x80 && cp <= 0x9F);
+    const bool control =
+        (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\f') || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
     if (!control) out.append(text, pos, length);
     pos += length;
   }

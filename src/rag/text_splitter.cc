@@ -12,8 +12,22 @@ constexpr size_t kNoBreak = std::numeric_limits<size_t>::max();
 
 bool IsSentenceEnd(char32_t cp) {
   switch (cp) {
-    case U'。': case U'！': case U'？': case U'；': case U'!': case U'?': case U';': case U'…':
-    case U'‼': case U'⁇': case U'⁈': case U'⁉': case U'｡': case U'\n': case U'\r': case 0x2028:
+    case U'。':
+    case U'！':
+    case U'？':
+    case U'；':
+    case U'!':
+    case U'?':
+    case U';':
+    case U'…':
+    case U'‼':
+    case U'⁇':
+    case U'⁈':
+    case U'⁉':
+    case U'｡':
+    case U'\n':
+    case U'\r':
+    case 0x2028:
       return true;
     default:
       return false;
@@ -25,8 +39,22 @@ bool IsFullStop(char32_t cp) { return cp == '.' || cp == U'．'; }
 // Closing quotes and brackets that stay with the sentence they end.
 bool IsClosing(char32_t cp) {
   switch (cp) {
-    case U'”': case U'’': case U'」': case U'』': case U'）': case U')': case U']': case U'】':
-    case U'》': case U'〉': case U'〕': case U'］': case U'"': case U'\'': case U'»': case U'›':
+    case U'”':
+    case U'’':
+    case U'」':
+    case U'』':
+    case U'）':
+    case U')':
+    case U']':
+    case U'】':
+    case U'》':
+    case U'〉':
+    case U'〕':
+    case U'］':
+    case U'"':
+    case U'\'':
+    case U'»':
+    case U'›':
       return true;
     default:
       return false;
@@ -42,9 +70,7 @@ size_t SkipSpaces(const std::vector<char32_t>& text, size_t i, size_t end) {
   return i;
 }
 
-bool SpaceOrEnd(const std::vector<char32_t>& text, size_t i, size_t end) {
-  return i == end || IsWhiteSpace(text[i]);
-}
+bool SpaceOrEnd(const std::vector<char32_t>& text, size_t i, size_t end) { return i == end || IsWhiteSpace(text[i]); }
 
 // Each returns where the piece ending with a separator that starts at `i`
 // ends, or kNoBreak.

@@ -87,10 +87,10 @@ bool IsCjkChar(char32_t cp) {
          InRange(cp, 0x20000, 0x3FFFF) ||  // extensions B and later, compatibility supplement
          InRange(cp, 0x2E80, 0x2FDF) ||    // radicals
          InRange(cp, 0x3005, 0x3007) || InRange(cp, 0x3021, 0x3029) || cp == 0x303B ||
-         InRange(cp, 0x3041, 0x309F) ||                              // hiragana
-         (InRange(cp, 0x30A0, 0x30FF) && cp != 0x30FB) ||            // katakana (not the middle dot)
+         InRange(cp, 0x3041, 0x309F) ||                                   // hiragana
+         (InRange(cp, 0x30A0, 0x30FF) && cp != 0x30FB) ||                 // katakana (not the middle dot)
          InRange(cp, 0x31F0, 0x31FF) || InRange(cp, 0x1B000, 0x1B16F) ||  // kana extensions
-         InRange(cp, 0xAC00, 0xD7AF) || InRange(cp, 0x1100, 0x11FF) ||  // Hangul syllables, jamo
+         InRange(cp, 0xAC00, 0xD7AF) || InRange(cp, 0x1100, 0x11FF) ||    // Hangul syllables, jamo
          InRange(cp, 0x3131, 0x318E) || InRange(cp, 0xA960, 0xA97F) || InRange(cp, 0xD7B0, 0xD7FF);
 }
 
@@ -119,14 +119,13 @@ bool IsWordChar(char32_t cp) {
 
 bool IsWhiteSpace(char32_t cp) {
   return cp == ' ' || InRange(cp, 0x09, 0x0D) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
-         InRange(cp, 0x2000, 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
-         cp == 0x3000;
+         InRange(cp, 0x2000, 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 bool IsGraphemeBreak(char32_t prev, char32_t next, int* state) {
   utf8proc_int32_t s = *state;
-  const bool result = utf8proc_grapheme_break_stateful(static_cast<utf8proc_int32_t>(prev),
-                                                       static_cast<utf8proc_int32_t>(next), &s);
+  const bool result =
+      utf8proc_grapheme_break_stateful(static_cast<utf8proc_int32_t>(prev), static_cast<utf8proc_int32_t>(next), &s);
   *state = s;
   return result;
 }
@@ -166,9 +165,8 @@ void NormalizeForSearch(std::string_view text, std::vector<NormalizedChar>* out)
     }
     const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data() + pos);
     const auto length = static_cast<utf8proc_ssize_t>(end - pos);
-    utf8proc_ssize_t count = utf8proc_decompose_custom(bytes, length, buffer.data(),
-                                                       static_cast<utf8proc_ssize_t>(buffer.size()), options,
-                                                       nullptr, nullptr);
+    utf8proc_ssize_t count = utf8proc_decompose_custom(
+        bytes, length, buffer.data(), static_cast<utf8proc_ssize_t>(buffer.size()), options, nullptr, nullptr);
     if (count > static_cast<utf8proc_ssize_t>(buffer.size())) {
       buffer.resize(static_cast<size_t>(count));
       count = utf8proc_decompose_custom(bytes, length, buffer.data(), count, options, nullptr, nullptr);

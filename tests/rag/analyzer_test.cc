@@ -87,7 +87,9 @@ TEST(AnalyzerTest, OffsetsReferToTheOriginalInput) {
   EXPECT_EQ(Source(text, terms[1]), "Wo\xCC\x88rld");
   EXPECT_EQ(Source(text, terms[2]), "ＧＰＵ");
   EXPECT_EQ(Source(text, terms[3]), "显卡");
-  const std::string emoji = "\xF0\x9F\x98\x80" "abc";
+  const std::string emoji =
+      "\xF0\x9F\x98\x80"
+      "abc";
   const std::vector<Term> after_emoji = AnalyzeText(emoji);
   ASSERT_EQ(after_emoji.size(), 1u);
   EXPECT_EQ(after_emoji[0].begin, 4u);
@@ -118,7 +120,10 @@ TEST(AnalyzerTest, CompoundsKeepTheWholeFormAndTheirParts) {
 }
 
 TEST(AnalyzerTest, ControlsPunctuationAndInvalidBytesSeparateTerms) {
-  EXPECT_EQ(Analyze(std::string("abc\xFF\x01" "def\x80\xC3", 10)), (std::vector<std::string>{"abc", "def"}));
+  EXPECT_EQ(Analyze(std::string("abc\xFF\x01"
+                                "def\x80\xC3",
+                                10)),
+            (std::vector<std::string>{"abc", "def"}));
   EXPECT_EQ(Analyze(std::string("a\0b", 3)), (std::vector<std::string>{"a", "b"}));
   EXPECT_TRUE(AnalyzeText("!!! ，。？ ...").empty());
   EXPECT_TRUE(AnalyzeText("").empty());
@@ -135,9 +140,29 @@ TEST(AnalyzerTest, LongWordsAreCut) {
 
 TEST(AnalyzerTest, RandomInputGivesValidTermsAndRanges) {
   std::mt19937 rng(7);
-  const std::vector<std::string> alphabet = {"a", "Z", "9", " ", "-", ".", "'", "\n", "中", "文", "ア", "한", "Ａ", "é",
-                                             "\xCC\x88", "\xF0\x9F\x98\x80", "\xE2\x80\x8D", "\xFF", "\xC3", "\x01",
-                                             "\xEF\xBC\x8C", "ß", "İ"};
+  const std::vector<std::string> alphabet = {"a",
+                                             "Z",
+                                             "9",
+                                             " ",
+                                             "-",
+                                             ".",
+                                             "'",
+                                             "\n",
+                                             "中",
+                                             "文",
+                                             "ア",
+                                             "한",
+                                             "Ａ",
+                                             "é",
+                                             "\xCC\x88",
+                                             "\xF0\x9F\x98\x80",
+                                             "\xE2\x80\x8D",
+                                             "\xFF",
+                                             "\xC3",
+                                             "\x01",
+                                             "\xEF\xBC\x8C",
+                                             "ß",
+                                             "İ"};
   for (int round = 0; round < 300; ++round) {
     std::string text;
     const int length = static_cast<int>(rng() % 60);

@@ -1,9 +1,9 @@
 #include "rag/chunker.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
@@ -119,7 +119,8 @@ TEST(ChunkerTest, SplitsLongSentencesAtClauses) {
   const std::string text = "第一个分句很长很长，第二个分句也很长、第三个分句：第四个分句。";
   const ChunkerOptions options{12, 0};
   const std::vector<TextChunk> chunks = ChunkText(text, options);
-  EXPECT_EQ(Texts(chunks), (std::vector<std::string>{"第一个分句很长很长，", "第二个分句也很长、", "第三个分句：第四个分句。"}));
+  EXPECT_EQ(Texts(chunks),
+            (std::vector<std::string>{"第一个分句很长很长，", "第二个分句也很长、", "第三个分句：第四个分句。"}));
   ExpectValidChunks(text, options, chunks);
   // ASCII commas and colons split only before a space: not in 1,000 or 10:30.
   EXPECT_EQ(Texts(ChunkText("one, two 1,000 at 10:30", {12, 0})),
@@ -166,18 +167,34 @@ TEST(ChunkerTest, FourByteCharactersAndEmojiAreNeverSplit) {
 }
 
 TEST(ChunkerTest, InvalidBytesCountAsOneCodePointAndAreKept) {
-  const std::string text = "ab\xFF" "cd";
+  const std::string text =
+      "ab\xFF"
+      "cd";
   const std::vector<TextChunk> chunks = ChunkText(text, {2, 0});
   ASSERT_EQ(chunks.size(), 3u);
-  EXPECT_EQ(chunks[1].text, "\xFF" "c");
+  EXPECT_EQ(chunks[1].text,
+            "\xFF"
+            "c");
   EXPECT_EQ(chunks[1].start, 2u);
 }
 
 TEST(ChunkerTest, RandomTextKeepsTheOffsetInvariant) {
   std::mt19937 rng(3);
-  const std::vector<std::string> alphabet = {"a", "b", "c", " ", " ", "\n", "\n\n", "。", "！", "？", "；", "，", "、",
-                                             "：", "”", "」", "）", ".", ",", ":", "!", "中", "文", "字", "\u3000",
-                                             "\xF0\x9F\x98\x80", "e\xCC\x81", "\xE2\x80\x8D", "\t", "\r\n"};
+  const std::vector<std::string> alphabet = {"a",         "b",
+                                             "c",         " ",
+                                             " ",         "\n",
+                                             "\n\n",      "。",
+                                             "！",        "？",
+                                             "；",        "，",
+                                             "、",        "：",
+                                             "”",         "」",
+                                             "）",        ".",
+                                             ",",         ":",
+                                             "!",         "中",
+                                             "文",        "字",
+                                             "\u3000",    "\xF0\x9F\x98\x80",
+                                             "e\xCC\x81", "\xE2\x80\x8D",
+                                             "\t",        "\r\n"};
   for (int round = 0; round < 400; ++round) {
     std::string text;
     const int length = static_cast<int>(rng() % 400);

@@ -119,8 +119,10 @@ TEST(HtmlLoaderTest, TypeComesFromContentThenContentTypeThenExtension) {
 }
 
 TEST(HtmlLoaderTest, MetaCharsetDecidesTheEncoding) {
-  const std::string page = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\">"
-                           "</head><body><p>" + Encode("中文网页内容", "GB18030") + "</p></body></html>";
+  const std::string page =
+      "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\">"
+      "</head><body><p>" +
+      Encode("中文网页内容", "GB18030") + "</p></body></html>";
   const LoadedDocument doc = Load(page);
   EXPECT_EQ(doc.text, "中文网页内容");
   EXPECT_EQ(doc.metadata["encoding"], "gb18030");
@@ -188,17 +190,16 @@ TEST(TextLoaderTest, Utf16WithBom) {
 TEST(TextLoaderTest, Gb18030AndBig5AreDetected) {
   const std::vector<std::string> simplified = {
       "香港第六届立法会选举有多少个议席？",
-      "中华人民共和国是世界上人口最多的国家之一，首都是北京。我们今天去公园散步，天气很好。",
-      "数据库", "人工智能的发展需要大量的计算资源和高质量的训练数据。"};
+      "中华人民共和国是世界上人口最多的国家之一，首都是北京。我们今天去公园散步，天气很好。", "数据库",
+      "人工智能的发展需要大量的计算资源和高质量的训练数据。"};
   for (const std::string& text : simplified) {
     const LoadedDocument doc = Load(Encode(text, "GB18030"));
     EXPECT_EQ(doc.text, text);
     EXPECT_EQ(doc.metadata["encoding"], "gb18030") << text;
   }
-  const std::vector<std::string> traditional = {
-      "香港第六屆立法會選舉有多少個議席？",
-      "中華民國的首都是臺北，我們今天去公園散步，天氣很好。",
-      "資料庫", "人工智慧的發展需要大量的計算資源和高品質的訓練資料。"};
+  const std::vector<std::string> traditional = {"香港第六屆立法會選舉有多少個議席？",
+                                                "中華民國的首都是臺北，我們今天去公園散步，天氣很好。", "資料庫",
+                                                "人工智慧的發展需要大量的計算資源和高品質的訓練資料。"};
   for (const std::string& text : traditional) {
     const LoadedDocument doc = Load(Encode(text, "BIG5"));
     EXPECT_EQ(doc.text, text);

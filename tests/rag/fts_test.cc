@@ -1,8 +1,7 @@
 // The "suanli" FTS5 tokenizer in a real (in-memory) SQLite database, and the
 // MATCH-query builder against hostile input.
-#include <sqlite3.h>
-
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <memory>
@@ -51,8 +50,8 @@ void Insert(sqlite3* db, int64_t rowid, const std::string& body) {
 std::vector<int64_t> Search(sqlite3* db, const std::string& match, int* rc = nullptr) {
   std::vector<int64_t> ids;
   sqlite3_stmt* raw = nullptr;
-  int code = sqlite3_prepare_v2(db, "SELECT rowid FROM docs WHERE docs MATCH ?1 ORDER BY bm25(docs)", -1, &raw,
-                                nullptr);
+  int code =
+      sqlite3_prepare_v2(db, "SELECT rowid FROM docs WHERE docs MATCH ?1 ORDER BY bm25(docs)", -1, &raw, nullptr);
   std::unique_ptr<sqlite3_stmt, StatementCloser> statement(raw);
   if (code == SQLITE_OK) {
     sqlite3_bind_text(raw, 1, match.data(), static_cast<int>(match.size()), SQLITE_TRANSIENT);
@@ -129,10 +128,10 @@ TEST_F(FtsTest, PhraseQueriesUseTokenPositions) {
 
 TEST_F(FtsTest, HighlightUsesOriginalOffsets) {
   sqlite3_stmt* raw = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db_.get(),
-                               "SELECT highlight(docs, 0, '[', ']') FROM docs WHERE docs MATCH ?1 AND rowid = 6",
-                               -1, &raw, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db_.get(), "SELECT highlight(docs, 0, '[', ']') FROM docs WHERE docs MATCH ?1 AND rowid = 6",
+                         -1, &raw, nullptr),
+      SQLITE_OK);
   std::unique_ptr<sqlite3_stmt, StatementCloser> statement(raw);
   sqlite3_bind_text(raw, 1, "\"rtx\"", -1, SQLITE_STATIC);
   ASSERT_EQ(sqlite3_step(raw), SQLITE_ROW);
@@ -190,12 +189,46 @@ TEST(FtsQueryTest, HostileInputNeverBreaksTheSyntax) {
   Db db = OpenWithTokenizer();
   Exec(db.get(), "CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize = 'suanli')");
   Exec(db.get(), "INSERT INTO docs VALUES ('a title', 'near and or not 立法会 \"quoted\" col:value')");
-  std::vector<std::string> inputs = {
-      "\"", "\"\"", "a\"b", "\"unterminated", "*", "a*", "立法*", "NEAR(a b)", "NEAR(\"a\" \"b\", 5)",
-      "a AND b", "AND", "OR", "NOT", "a NOT", "(", ")", "(a OR b", "title:foo", "body:立法", "{title body}:x",
-      "- title : x", "^foo", "+foo", "-foo", "a:b:c", "'", "\\", "\x01\x02\x1F", std::string("\0x\0", 3),
-      "\xFF\xFE", "\xC3", "\xED\xA0\x80", "😀 emoji", "col:\"x\" AND (y OR z*) NOT NEAR(a)", "\"\"\"\"\"",
-      "a \"\" b", "ＮＥＡＲ（ａ）", "near", "and", "or not"};
+  std::vector<std::string> inputs = {"\"",
+                                     "\"\"",
+                                     "a\"b",
+                                     "\"unterminated",
+                                     "*",
+                                     "a*",
+                                     "立法*",
+                                     "NEAR(a b)",
+                                     "NEAR(\"a\" \"b\", 5)",
+                                     "a AND b",
+                                     "AND",
+                                     "OR",
+                                     "NOT",
+                                     "a NOT",
+                                     "(",
+                                     ")",
+                                     "(a OR b",
+                                     "title:foo",
+                                     "body:立法",
+                                     "{title body}:x",
+                                     "- title : x",
+                                     "^foo",
+                                     "+foo",
+                                     "-foo",
+                                     "a:b:c",
+                                     "'",
+                                     "\\",
+                                     "\x01\x02\x1F",
+                                     std::string("\0x\0", 3),
+                                     "\xFF\xFE",
+                                     "\xC3",
+                                     "\xED\xA0\x80",
+                                     "😀 emoji",
+                                     "col:\"x\" AND (y OR z*) NOT NEAR(a)",
+                                     "\"\"\"\"\"",
+                                     "a \"\" b",
+                                     "ＮＥＡＲ（ａ）",
+                                     "near",
+                                     "and",
+                                     "or not"};
   std::string big;
   while (big.size() < (1 << 20)) big += "立法\" AND (gpt-4* OR x:y) NEAR ";
   inputs.push_back(big);

@@ -1,6 +1,5 @@
 // PDF loading through LoadDocument, with small PDFs written here byte by byte.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -49,8 +48,8 @@ std::string MakePdf(const std::vector<std::string>& pages, bool encrypted = fals
     std::snprintf(line, sizeof(line), "%010zu 00000 n \n", offset);
     pdf += line;
   }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R /Info " + std::to_string(info) +
-         " 0 R";
+  pdf +=
+      "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R /Info " + std::to_string(info) + " 0 R";
   if (encrypted) {
     pdf += " /Encrypt " + std::to_string(objects.size()) + " 0 R /ID [<" + std::string(32, '1') + "> <" +
            std::string(32, '1') + ">]";
