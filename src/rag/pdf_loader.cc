@@ -10,7 +10,6 @@
 #include <new>
 #include <string>
 
-#include "base/utf8.h"
 #include "rag/unicode_text.h"
 
 namespace suanli::rag {
@@ -26,8 +25,7 @@ std::mutex& PdfMutex() {
 
 std::string ToUtf8(const poppler::ustring& text) {
   const poppler::byte_array bytes = text.to_utf8();
-  std::string out(bytes.begin(), bytes.end());
-  return IsValidUtf8(out) ? out : std::string();
+  return SanitizeUtf8(std::string_view(bytes.data(), bytes.size()));
 }
 
 // Page text with "\n" line ends, without control characters (form feeds

@@ -74,6 +74,22 @@ void AppendCodePoint(char32_t cp, std::string* out) {
   }
 }
 
+std::string SanitizeUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t pos = 0; pos < text.size();) {
+    char32_t cp;
+    const size_t length = DecodeUtf8At(text, pos, &cp);
+    if (cp == kReplacementChar && length == 1) {
+      AppendCodePoint(kReplacementChar, &out);
+    } else {
+      out.append(text.substr(pos, length));
+    }
+    pos += length;
+  }
+  return out;
+}
+
 size_t CountCodePoints(std::string_view text) {
   size_t count = 0;
   char32_t cp;

@@ -22,6 +22,9 @@ size_t DecodeUtf8At(std::string_view text, size_t pos, char32_t* cp);
 // Appends `cp` encoded as UTF-8.
 void AppendCodePoint(char32_t cp, std::string* out);
 
+// `text` with every invalid byte replaced by U+FFFD.
+std::string SanitizeUtf8(std::string_view text);
+
 // Number of code points in `text` (an invalid byte counts as one).
 size_t CountCodePoints(std::string_view text);
 
