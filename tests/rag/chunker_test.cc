@@ -210,8 +210,8 @@ TEST(ChunkerTest, RandomTextKeepsTheOffsetInvariant) {
 }
 
 TEST(ChunkerTest, RealPassagesKeepTheOffsetInvariant) {
-  std::ifstream file(SUANLI_CMRC2018_DEV);
-  ASSERT_TRUE(file) << "evaluation data not found at " << SUANLI_CMRC2018_DEV
+  std::ifstream file(SUANLI_EVAL_DATA_DIR "/cmrc2018_dev.json");
+  ASSERT_TRUE(file) << "evaluation data not found in " << SUANLI_EVAL_DATA_DIR
                     << ": configure with -DSUANLI_EVAL_DATA_DIR=<folder with cmrc2018_dev.json>";
   std::stringstream contents;
   contents << file.rdbuf();
