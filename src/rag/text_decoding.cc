@@ -148,8 +148,10 @@ std::optional<DecodedText> DecodeChinese(std::string_view bytes) {
   std::optional<std::string> big5 = ConvertFrom("BIG5-HKSCS", bytes);
   const double gb_share = gb ? CommonShare(bytes, false) : -1.0;
   const double big5_share = big5 ? CommonShare(bytes, true) : -1.0;
-  // Real Chinese text has most of its characters in these areas.
-  constexpr double kMinShare = 0.3;
+  // Real Chinese text has most of its characters in these areas (Traditional
+  // text saved as GBK fewer); the floor only keeps out strings of random bytes
+  // that happen to convert.
+  constexpr double kMinShare = 0.1;
   if (gb && gb_share >= big5_share && gb_share >= kMinShare) return DecodedText{std::move(*gb), "gb18030"};
   if (big5 && big5_share >= kMinShare) return DecodedText{std::move(*big5), "big5"};
   return std::nullopt;

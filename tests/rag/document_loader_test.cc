@@ -204,6 +204,10 @@ TEST(TextLoaderTest, Gb18030AndBig5AreDetected) {
     const LoadedDocument doc = Load(Encode(text, "BIG5"));
     EXPECT_EQ(doc.text, text);
     EXPECT_EQ(doc.metadata["encoding"], "big5") << text;
+    // Traditional characters saved as GBK are still GBK.
+    const LoadedDocument gbk = Load(Encode(text, "GB18030"));
+    EXPECT_EQ(gbk.text, text);
+    EXPECT_EQ(gbk.metadata["encoding"], "gb18030") << text;
   }
 }
 
