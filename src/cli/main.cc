@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
         {"stop", suanli::cli::RegisterStopCommand(app)},   {"list", suanli::cli::RegisterListCommand(app)},
         {"ps", suanli::cli::RegisterPsCommand(app)},       {"cp", suanli::cli::RegisterCpCommand(app)},
         {"rm", suanli::cli::RegisterRmCommand(app)},       {"runner", suanli::cli::RegisterRunnerCommand(app)},
-        {"bench", suanli::cli::RegisterBenchCommand(app)},
+        {"bench", suanli::cli::RegisterBenchCommand(app)}, {"quantize", suanli::cli::RegisterQuantizeCommand(app)},
     };
 
     try {
