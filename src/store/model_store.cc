@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -170,6 +172,27 @@ StatusOr<ModelRecord> ModelStore::Get(const std::string& text) const {
   return NotFoundError("model '" + text + "' not found");
 }
 
+ModelName ModelStore::ExistingSpelling(const ModelName& name) const {
+  const std::string base = options_.root + "/manifests/";
+  if (::access((base + name.ManifestPath()).c_str(), F_OK) == 0) return name;
+  std::error_code ec;
+  const fs::path root(base);
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it.depth() != 3 || !it->is_regular_file() || it->path().filename().string().find(".tmp-") != std::string::npos) {
+      continue;
+    }
+    const std::string rel = fs::relative(it->path(), root).string();
+    std::string lower = rel;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lower != name.Key()) continue;
+    std::vector<std::string> parts;
+    for (const auto& p : fs::path(rel)) parts.push_back(p.string());
+    auto existing = ParseModelName(parts[0] + "/" + parts[1] + "/" + parts[2] + ":" + parts[3]);
+    if (existing.ok()) return *existing;
+  }
+  return name;
+}
+
 StatusOr<std::string> ModelStore::WriteBlobBytes(const std::string& data) {
   const std::string digest = "sha256:" + Sha256Hex(data);
   if (!HasBlob(digest)) RETURN_IF_ERROR(WriteFileAtomically(BlobPath(digest), data));
@@ -178,13 +201,14 @@ StatusOr<std::string> ModelStore::WriteBlobBytes(const std::string& data) {
 
 Status ModelStore::Create(const std::string& text, const CreateSpec& spec,
                           const std::function<void(const std::string&)>& progress) {
-  ASSIGN_OR_RETURN(ModelName name, ParseModelName(text));
+  ASSIGN_OR_RETURN(ModelName requested, ParseModelName(text));
   if (!IsValidDigest(spec.model_digest)) return InvalidArgumentError("invalid digest '" + spec.model_digest + "'");
   if (!HasBlob(spec.model_digest)) return InvalidArgumentError("blob " + spec.model_digest + " not found; upload it first");
   for (const auto& digest : spec.adapter_digests) {
     if (!IsValidDigest(digest)) return InvalidArgumentError("invalid digest '" + digest + "'");
   }
   std::lock_guard<std::mutex> lock(write_mu_);
+  const ModelName name = ExistingSpelling(requested);  // one manifest per name, whatever its case
   // Checked again under the lock: a delete may have pruned a blob since.
   for (const auto& digest : spec.adapter_digests) {
     if (!HasBlob(digest)) return InvalidArgumentError("blob " + digest + " not found; upload it first");
@@ -236,8 +260,9 @@ Status ModelStore::Create(const std::string& text, const CreateSpec& spec,
 
 Status ModelStore::Copy(const std::string& source, const std::string& destination) {
   ASSIGN_OR_RETURN(ModelRecord src, Get(source));
-  ASSIGN_OR_RETURN(ModelName dst, ParseModelName(destination));
+  ASSIGN_OR_RETURN(ModelName requested, ParseModelName(destination));
   std::lock_guard<std::mutex> lock(write_mu_);
+  const ModelName dst = ExistingSpelling(requested);
   ASSIGN_OR_RETURN(std::string bytes, ReadAll(options_.root + "/manifests/" + src.name.ManifestPath()));
   const std::string path = options_.root + "/manifests/" + dst.ManifestPath();
   RETURN_IF_ERROR(MakeDirectories(path.substr(0, path.find_last_of('/'))));

@@ -89,7 +89,8 @@ class ModelStore {
   // Per-name serialisation of create, delete, copy and pull.
   NameLocks& name_locks() { return name_locks_; }
 
-  // Writes the model. `progress` receives Ollama's status lines.
+  // Writes the model (over an existing one whose name differs only in case).
+  // `progress` receives Ollama's status lines.
   Status Create(const std::string& name, const CreateSpec& spec,
                 const std::function<void(const std::string&)>& progress);
   Status Copy(const std::string& source, const std::string& destination);
@@ -99,6 +100,10 @@ class ModelStore {
   explicit ModelStore(Options options) : options_(std::move(options)) {}
   StatusOr<std::string> WriteBlobBytes(const std::string& data);  // returns "sha256:<hex>"
   StatusOr<ModelRecord> Load(const ModelName& name, const std::string& manifest_file) const;
+  // The spelling of an existing model whose name differs only in case (as
+  // Ollama's getExistingName), else `name`: writes never make two manifests
+  // for one name.
+  ModelName ExistingSpelling(const ModelName& name) const;
   // Removes those of `digests` that no manifest references any more.
   // REQUIRES: write_mu_ held.
   Status PruneUnreferenced(const std::set<std::string>& digests);

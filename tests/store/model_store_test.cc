@@ -197,6 +197,19 @@ TEST_F(ModelStoreTest, AdapterLayersAndNewModelLayers) {
   EXPECT_EQ(store_->Get("lora2").status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(ModelStoreTest, NamesDifferingInCaseShareOneManifest) {
+  CreateSpec spec;
+  spec.model_digest = UploadGguf();
+  ASSERT_TRUE(store_->Create("Mario", spec, [](const std::string&) {}).ok());
+  spec.system = "second";
+  ASSERT_TRUE(store_->Create("mario:LATEST", spec, [](const std::string&) {}).ok());
+  ASSERT_TRUE(store_->Copy("Mario", "MARIO").ok());
+  auto list = store_->List();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].name.Display(), "Mario:latest") << "the first spelling stays";
+  EXPECT_EQ((*list)[0].system, "second");
+}
+
 TEST_F(ModelStoreTest, PendingBlobsCommitOrVanish) {
   {
     auto pending = store_->NewPendingBlob();
