@@ -261,5 +261,41 @@ TEST(CreateLegacyFormTest, ModelfileTextWithBlobsAndNames) {
   EXPECT_EQ(server.Get("/api/tags").Json()["models"].size(), 2u);
 }
 
+TEST(CreateCapabilitiesTest, FollowTheTemplateAsOllamaDoes) {
+  ServerHarness server;
+  ASSERT_TRUE(server.ok());
+  auto caps = [&](const std::string& model) { return Show(server, model)["capabilities"]; };
+  ASSERT_TRUE(server.CreateModel("chat", TinyChatModel(), kOneThread));
+  ASSERT_TRUE(server.CreateModel("tools", TinyToolsModel(), kOneThread));
+  ASSERT_TRUE(server.CreateModel("think", TinyThinkModel(), kOneThread));
+  ASSERT_TRUE(server.CreateModel("embed", TinyEmbedModel(), kOneThread));
+  // Jinja templates from the GGUF.
+  EXPECT_EQ(caps("chat"), json({"completion"}));
+  EXPECT_EQ(caps("tools"), json({"completion", "tools"}));
+  EXPECT_EQ(caps("think"), json({"completion", "tools", "thinking"}));
+  EXPECT_EQ(caps("embed"), json({"embedding"}));
+  // A Go TEMPLATE decides instead of the GGUF's.
+  const std::string go =
+      "{{ if .Suffix }}<PRE>{{ .Prompt }}<SUF>{{ .Suffix }}<MID>{{ else }}"
+      "{{ if .Tools }}{{ json .Tools }}{{ end }}"
+      "{{ range .Messages }}{{ .Role }}: {{ if .Thinking }}<think>{{ .Thinking }}</think>{{ end }}{{ .Content }}\n"
+      "{{ end }}{{ end }}";
+  ASSERT_TRUE(server.CreateModel("go-all", TinyChatModel(), {{"template", go}, {"parameters", {{"num_thread", 1}}}}));
+  EXPECT_EQ(caps("go-all"), json({"completion", "tools", "insert", "thinking"}));
+  ASSERT_TRUE(server.CreateModel("go-plain", TinyThinkModel(), {{"template", "{{ .Prompt }}"}}));
+  EXPECT_EQ(caps("go-plain"), json({"completion"}));
+  // The checks follow: insert needs .Suffix, thinking needs the tags.
+  auto suffix = server.Post("/api/generate", json{{"model", "chat"}, {"prompt", "a"}, {"suffix", "b"}});
+  EXPECT_EQ(suffix.status, 400);
+  EXPECT_EQ(suffix.Json()["error"], "\"chat\" does not support insert");
+  auto think = server.Post("/api/chat", json{{"model", "go-plain"}, {"think", true},
+                                            {"messages", {{{"role", "user"}, {"content", "hi"}}}}});
+  EXPECT_EQ(think.status, 400);
+  EXPECT_EQ(think.Json()["error"], "\"go-plain\" does not support thinking");
+  auto fim = server.Post("/api/generate", json{{"model", "go-all"}, {"prompt", "a"}, {"suffix", "b"}, {"stream", false},
+                                              {"options", {{"num_predict", 2}}}});
+  EXPECT_EQ(fim.status, 200) << fim.body;
+}
+
 }  // namespace
 }  // namespace suanli::testing
