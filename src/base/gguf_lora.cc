@@ -26,10 +26,12 @@ Status CheckLoraAdapter(const GgufFile& adapter, const GgufFile& base, const std
     return s ? *s : std::string("\x01");  // present with another type: never a match
   };
   if (string_key("general.type") != "adapter" || string_key("adapter.type") != "lora") {
-    return InvalidArgumentError(what + " is not a LoRA adapter (expected general.type 'adapter' and "
+    return InvalidArgumentError(what +
+                                " is not a LoRA adapter (expected general.type 'adapter' and "
                                 "adapter.type 'lora'); convert it with llama.cpp's convert_lora_to_gguf.py");
   }
-  if (auto it = adapter.kv.find("adapter.lora.alpha"); it != adapter.kv.end() && !std::holds_alternative<float>(it->second)) {
+  if (auto it = adapter.kv.find("adapter.lora.alpha");
+      it != adapter.kv.end() && !std::holds_alternative<float>(it->second)) {
     return InvalidArgumentError(what + " has an adapter.lora.alpha that is not a float32");
   }
   const std::string arch = string_key("general.architecture");
@@ -56,7 +58,8 @@ Status CheckLoraAdapter(const GgufFile& adapter, const GgufFile& base, const std
   }
   if (pairs.empty()) return InvalidArgumentError(what + " has no LoRA tensors");
   for (const auto& [name, pair] : pairs) {
-    if (!pair.a || !pair.b) return InvalidArgumentError(what + " has only one half of the LoRA pair for '" + name + "'");
+    if (!pair.a || !pair.b)
+      return InvalidArgumentError(what + " has only one half of the LoRA pair for '" + name + "'");
     auto it = base_tensors.find(name);
     if (it == base_tensors.end()) {
       return InvalidArgumentError(what + " changes tensor '" + name + "', which does not exist in the model; " +

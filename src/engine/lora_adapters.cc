@@ -17,7 +17,8 @@ StatusOr<std::unique_ptr<LoraAdapters>> LoraAdapters::Load(const Model& model, c
   auto out = std::unique_ptr<LoraAdapters>(new LoraAdapters());
   if (paths.empty()) return out;
   EnsureLlamaBackend();
-  if (model.info().is_embedding) return InvalidArgumentError("LoRA adapters are only supported for text generation models");
+  if (model.info().is_embedding)
+    return InvalidArgumentError("LoRA adapters are only supported for text generation models");
   ASSIGN_OR_RETURN(GgufFile base, ReadGguf(model_path));  // the tensor table to check each adapter against
   for (const auto& path : paths) {
     const std::string name = BaseName(path);

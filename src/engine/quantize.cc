@@ -18,9 +18,8 @@ struct TypeEntry {
   llama_ftype ftype;
 };
 constexpr TypeEntry kTypes[] = {
-    {"Q4_K_M", LLAMA_FTYPE_MOSTLY_Q4_K_M}, {"Q4_K_S", LLAMA_FTYPE_MOSTLY_Q4_K_S},
-    {"Q8_0", LLAMA_FTYPE_MOSTLY_Q8_0},     {"F16", LLAMA_FTYPE_MOSTLY_F16},
-    {"BF16", LLAMA_FTYPE_MOSTLY_BF16},     {"F32", LLAMA_FTYPE_ALL_F32},
+    {"Q4_K_M", LLAMA_FTYPE_MOSTLY_Q4_K_M}, {"Q4_K_S", LLAMA_FTYPE_MOSTLY_Q4_K_S}, {"Q8_0", LLAMA_FTYPE_MOSTLY_Q8_0},
+    {"F16", LLAMA_FTYPE_MOSTLY_F16},       {"BF16", LLAMA_FTYPE_MOSTLY_BF16},     {"F32", LLAMA_FTYPE_ALL_F32},
 };
 
 // Routes llama.cpp's log while a quantization runs: the per-tensor lines

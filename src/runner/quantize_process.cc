@@ -19,10 +19,18 @@ std::string QuantizeProgressLine(uint64_t completed, uint64_t total) {
 
 Status QuantizeInChild(const QuantizeJob& job, const std::function<void(uint64_t, uint64_t)>& progress) {
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return UnavailableError(std::string("cannot start the quantizer: ") + std::strerror(errno));
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    return UnavailableError(std::string("cannot start the quantizer: ") + std::strerror(errno));
   std::vector<std::string> args = {job.executable.empty() ? SelfExecutable() : job.executable,
-                                   "quantize", "--input", job.input, "--output", job.output, "--type", job.type,
-                                   "--threads", std::to_string(job.threads)};
+                                   "quantize",
+                                   "--input",
+                                   job.input,
+                                   "--output",
+                                   job.output,
+                                   "--type",
+                                   job.type,
+                                   "--threads",
+                                   std::to_string(job.threads)};
   auto pid = SpawnProcess(args, fds[1]);
   ::close(fds[1]);
   if (!pid.ok()) {

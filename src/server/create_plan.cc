@@ -22,9 +22,7 @@ StatusOr<std::string> OptionalString(const json& body, const char* key) {
   return it->get<std::string>();
 }
 
-std::string DigestOf(const std::string& blob_path) {
-  return "sha256:" + blob_path.substr(blob_path.size() - 64);
-}
+std::string DigestOf(const std::string& blob_path) { return "sha256:" + blob_path.substr(blob_path.size() - 64); }
 
 // A file name from a files/adapters map, as a client may name it: no
 // folders, nothing that could be taken for a path.
@@ -59,7 +57,8 @@ Status AddAdapters(const json& adapters, const store::ModelStore& store, store::
 Status AddTextFields(const json& body, store::CreateSpec* spec) {
   for (const char* key : {"system", "template"}) {
     ASSIGN_OR_RETURN(std::string v, OptionalString(body, key));
-    if (body.contains(key) && !body[key].is_null()) (std::string(key) == "system" ? spec->system : spec->template_text) = v;
+    if (body.contains(key) && !body[key].is_null())
+      (std::string(key) == "system" ? spec->system : spec->template_text) = v;
   }
   if (auto params = body.find("parameters"); params != body.end() && !params->is_null()) {
     if (!params->is_object()) return InvalidArgumentError("parameters must be an object");

@@ -6,9 +6,8 @@
 // store; thread-safe.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "base/status.h"
 #include "store/model_store.h"
@@ -16,9 +15,9 @@
 namespace suanli::server {
 
 struct CreatePlan {
-  std::string name;      // as requested
+  std::string name;  // as requested
   store::CreateSpec spec;
-  std::string quantize;  // "Q4_K_M", ...; empty when the layer is used as it is
+  std::string quantize;      // "Q4_K_M", ...; empty when the layer is used as it is
   std::string source_level;  // the source's quantization ("F16")
   bool stream = true;
 };

@@ -22,12 +22,12 @@ Status Quantize(CreatePlan& plan, store::ModelStore& store, const QuantizeFn& qu
   const std::string source = plan.spec.model_digest;
   ASSIGN_OR_RETURN(auto pending, store.NewPendingBlob());
   uint64_t last = UINT64_MAX;
-  Status st = quantize({store.BlobPath(source), pending->temp_path(), plan.quantize},
-                       [&](uint64_t completed, uint64_t total) {
-                         if (completed == last) return;
-                         last = completed;
-                         progress({{"status", status}, {"digest", source}, {"total", total}, {"completed", completed}});
-                       });
+  Status st =
+      quantize({store.BlobPath(source), pending->temp_path(), plan.quantize}, [&](uint64_t completed, uint64_t total) {
+        if (completed == last) return;
+        last = completed;
+        progress({{"status", status}, {"digest", source}, {"total", total}, {"completed", completed}});
+      });
   RETURN_IF_ERROR(st);
   progress({{"status", "verifying conversion"}});
   auto details = store::ReadModelDetails(pending->temp_path());

@@ -12,8 +12,9 @@ bool IsLegacyCreateRequest(const json& body) {
 
 StatusOr<json> LegacyCreateRequest(const json& body) {
   if (auto path = body.find("path"); path != body.end() && !path->is_null()) {
-    return InvalidArgumentError("'path' (a file on the server) is not supported; send the Modelfile's text in "
-                                "'modelfile' and upload its files with /api/blobs");
+    return InvalidArgumentError(
+        "'path' (a file on the server) is not supported; send the Modelfile's text in "
+        "'modelfile' and upload its files with /api/blobs");
   }
   auto text = body.find("modelfile");
   if (text == body.end() || !text->is_string()) return InvalidArgumentError("modelfile must be a string");

@@ -23,7 +23,8 @@ bool PipeUsesField(const TemplatePipe& pipe, const std::string& name) {
     for (const auto& arg : cmd.args) {
       if (arg.type == Op::Type::kField && !arg.idents.empty() && arg.idents[0] == name) return true;
       if (arg.type == Op::Type::kPipe && arg.pipe && PipeUsesField(*arg.pipe, name)) return true;
-      if (arg.type == Op::Type::kChain && arg.base && arg.base->pipe && PipeUsesField(*arg.base->pipe, name)) return true;
+      if (arg.type == Op::Type::kChain && arg.base && arg.base->pipe && PipeUsesField(*arg.base->pipe, name))
+        return true;
     }
   }
   return false;

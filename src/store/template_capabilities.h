@@ -20,7 +20,7 @@ struct TemplateCapabilities {
   bool tools = false;
   bool insert = false;
   bool thinking = false;
-  std::string thinking_open;   // the tags around .Thinking (Go templates)
+  std::string thinking_open;  // the tags around .Thinking (Go templates)
   std::string thinking_close;
 };
 

@@ -1,5 +1,6 @@
 #include "create_helpers.h"
 
+#include <cpp-httplib/httplib.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -7,8 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <cpp-httplib/httplib.h>
 
 #include "base/sha256.h"
 
@@ -43,8 +42,8 @@ std::string UploadBlob(ServerHarness& server, const std::string& bytes) {
 
 CliResult RunCli(const ServerHarness& server, const std::string& args) {
   const char* bin = std::getenv("SUANLI_BIN");
-  const std::string cmd = "SUANLI_HOST=127.0.0.1:" + std::to_string(server.port()) + " SUANLI_HOME=" +
-                          server.home() + "/cli " + (bin ? bin : "suanli") + " " + args + " 2>&1 </dev/null";
+  const std::string cmd = "SUANLI_HOST=127.0.0.1:" + std::to_string(server.port()) + " SUANLI_HOME=" + server.home() +
+                          "/cli " + (bin ? bin : "suanli") + " " + args + " 2>&1 </dev/null";
   CliResult r;
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;

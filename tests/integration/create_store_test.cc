@@ -3,12 +3,11 @@
 // the model generates; kill -9 during an upload and during a quantization,
 // then a restart on the same store.
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -51,8 +50,9 @@ TEST(CreateStoreTest, ConcurrentCreatesCopiesAndDeletesOfOneName) {
   ASSERT_TRUE(server.ok());
   const std::string model = UploadBlob(server, ReadFile(TinyChatF16Model()));
   ASSERT_FALSE(model.empty());
-  ASSERT_TRUE(server.Post("/api/create", json{{"model", "keep"}, {"files", {{"m.gguf", model}}}, {"stream", false}})
-                  .status == 200);
+  ASSERT_TRUE(
+      server.Post("/api/create", json{{"model", "keep"}, {"files", {{"m.gguf", model}}}, {"stream", false}}).status ==
+      200);
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
@@ -61,13 +61,15 @@ TEST(CreateStoreTest, ConcurrentCreatesCopiesAndDeletesOfOneName) {
         HttpReply r;
         switch ((t + i) % 4) {
           case 0:  // a new text layer each time, so blobs come and go
-            r = server.Post("/api/create", json{{"model", "Same"}, {"from", "keep"},
-                                                {"system", "v" + std::to_string(t * 10 + i)}, {"stream", false}});
+            r = server.Post("/api/create", json{{"model", "Same"},
+                                                {"from", "keep"},
+                                                {"system", "v" + std::to_string(t * 10 + i)},
+                                                {"stream", false}});
             if (r.status != 200) ++failures;
             break;
           case 1:
-            r = server.Post("/api/create", json{{"model", "same:latest"}, {"from", "keep"}, {"quantize", "q8_0"},
-                                                {"stream", false}});
+            r = server.Post("/api/create",
+                            json{{"model", "same:latest"}, {"from", "keep"}, {"quantize", "q8_0"}, {"stream", false}});
             if (r.status != 200) ++failures;
             break;
           case 2:
@@ -96,8 +98,9 @@ TEST(CreateStoreTest, ConcurrentCreatesCopiesAndDeletesOfOneName) {
   if (HasModel(server, "same:latest")) {
     EXPECT_EQ(server.Post("/api/show", json{{"model", "same"}}).status, 200);
   }
-  ASSERT_EQ(server.Post("/api/create", json{{"model", "same"}, {"from", "keep"}, {"stream", false},
-                                            {"parameters", {{"num_thread", 1}}}})
+  ASSERT_EQ(server
+                .Post("/api/create",
+                      json{{"model", "same"}, {"from", "keep"}, {"stream", false}, {"parameters", {{"num_thread", 1}}}})
                 .status,
             200);
   EXPECT_TRUE(Generate(server, "same").value("done", false));
@@ -109,15 +112,19 @@ TEST(CreateStoreTest, DeletingAModelThatIsGenerating) {
   ASSERT_TRUE(server.ok());
   const std::string bytes = ReadFile(TinyChatF16Model());
   const std::string model = UploadBlob(server, bytes);
-  ASSERT_TRUE(server.Post("/api/create", json{{"model", "busy"}, {"files", {{"m.gguf", model}}}, {"stream", false},
-                                              {"parameters", {{"num_thread", 1}}}})
+  ASSERT_TRUE(server
+                  .Post("/api/create", json{{"model", "busy"},
+                                            {"files", {{"m.gguf", model}}},
+                                            {"stream", false},
+                                            {"parameters", {{"num_thread", 1}}}})
                   .status == 200);
   const std::string blob = server.home() + "/models/blobs/sha256-" + model.substr(7);
   int tokens = 0;
   int delete_status = 0;
   json last;
   server.Stream("/api/generate",
-                json{{"model", "busy"}, {"prompt", "Tell me a long story."},
+                json{{"model", "busy"},
+                     {"prompt", "Tell me a long story."},
                      {"options", {{"seed", 1}, {"temperature", 0}, {"num_predict", 64}}}},
                 [&](const json& line) {
                   last = line;
@@ -138,8 +145,11 @@ TEST(CreateStoreTest, DeletingAModelThatIsGenerating) {
   for (int i = 0; i < 100 && !server.Get("/api/ps").Json()["models"].empty(); ++i) std::this_thread::sleep_for(50ms);
   EXPECT_TRUE(server.Get("/api/ps").Json()["models"].empty());
   ASSERT_FALSE(UploadBlob(server, bytes).empty());
-  ASSERT_EQ(server.Post("/api/create", json{{"model", "busy"}, {"files", {{"m.gguf", model}}}, {"stream", false},
-                                            {"parameters", {{"num_thread", 1}}}})
+  ASSERT_EQ(server
+                .Post("/api/create", json{{"model", "busy"},
+                                          {"files", {{"m.gguf", model}}},
+                                          {"stream", false},
+                                          {"parameters", {{"num_thread", 1}}}})
                 .status,
             200);
   EXPECT_TRUE(Generate(server, "busy").value("done", false));
@@ -164,7 +174,8 @@ TEST(CreateStoreTest, KillDuringUploadAndQuantizeThenRestart) {
     ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
     const std::string head = "POST /api/blobs/sha256:" + std::string(64, 'a') +
                              " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
-                             "Content-Length: " + std::to_string(bytes.size()) + "\r\n\r\n";
+                             "Content-Length: " +
+                             std::to_string(bytes.size()) + "\r\n\r\n";
     const std::string half = head + bytes.substr(0, bytes.size() / 2);
     for (size_t sent = 0; sent < half.size();) {
       const ssize_t n = ::send(fd, half.data() + sent, half.size() - sent, MSG_NOSIGNAL);
@@ -195,8 +206,7 @@ TEST(CreateStoreTest, KillDuringUploadAndQuantizeThenRestart) {
     const std::string model = UploadBlob(server, bytes);
     ASSERT_FALSE(model.empty());
     bool killed = false;
-    server.Stream("/api/create",
-                  json{{"model", "crash"}, {"files", {{"m.gguf", model}}}, {"quantize", "q4_K_M"}},
+    server.Stream("/api/create", json{{"model", "crash"}, {"files", {{"m.gguf", model}}}, {"quantize", "q4_K_M"}},
                   [&](const json& line) {
                     if (line.value("status", "").rfind("quantizing", 0) == 0) {
                       ::kill(server.pid(), SIGKILL);
@@ -217,8 +227,10 @@ TEST(CreateStoreTest, KillDuringUploadAndQuantizeThenRestart) {
     EXPECT_FALSE(HasModel(server, "crash:latest")) << "no manifest for a create that never finished";
     const std::string model = UploadBlob(server, bytes);  // the full upload again (a no-op if it survived)
     ASSERT_FALSE(model.empty());
-    auto again = server.Post("/api/create", json{{"model", "crash"}, {"files", {{"m.gguf", model}}},
-                                                 {"quantize", "q4_K_M"}, {"stream", false},
+    auto again = server.Post("/api/create", json{{"model", "crash"},
+                                                 {"files", {{"m.gguf", model}}},
+                                                 {"quantize", "q4_K_M"},
+                                                 {"stream", false},
                                                  {"parameters", {{"num_thread", 1}}}});
     ASSERT_EQ(again.status, 200) << again.body;
     EXPECT_TRUE(Generate(server, "crash").value("done", false));

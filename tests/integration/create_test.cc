@@ -32,13 +32,14 @@ TEST(CreateQuantizeTest, QuantizesAnF16ModelAndRunsIt) {
   const std::string f16 = UploadBlob(server, ReadFile(TinyChatF16Model()));
   ASSERT_FALSE(f16.empty());
   std::vector<json> lines;
-  auto r = server.Stream("/api/create",
-                         json{{"model", "q8"}, {"files", {{"model.gguf", f16}}}, {"quantize", "q8_0"},
-                              {"parameters", {{"num_thread", 1}}}},
-                         [&](const json& line) {
-                           lines.push_back(line);
-                           return true;
-                         });
+  auto r = server.Stream(
+      "/api/create",
+      json{
+          {"model", "q8"}, {"files", {{"model.gguf", f16}}}, {"quantize", "q8_0"}, {"parameters", {{"num_thread", 1}}}},
+      [&](const json& line) {
+        lines.push_back(line);
+        return true;
+      });
   ASSERT_EQ(r.status, 200);
   ASSERT_FALSE(lines.empty());
   uint64_t last_completed = 0, total = 0;
@@ -106,7 +107,8 @@ TEST(CreateQuantizeTest, RefusesOtherSourcesTypesAndBrokenFiles) {
 
   const std::string f16_bytes = ReadFile(TinyChatF16Model());
   const std::string f16 = UploadBlob(server, f16_bytes);
-  auto bad_type = server.Post("/api/create", json{{"model", "x"}, {"files", {{"m.gguf", f16}}}, {"quantization", "q5"}});
+  auto bad_type =
+      server.Post("/api/create", json{{"model", "x"}, {"files", {{"m.gguf", f16}}}, {"quantization", "q5"}});
   EXPECT_EQ(bad_type.status, 400);
   EXPECT_NE(bad_type.Json().value("error", "").find("supported types are q4_K_M, q4_K_S, q8_0, f16, bf16 and f32"),
             std::string::npos);
@@ -114,8 +116,9 @@ TEST(CreateQuantizeTest, RefusesOtherSourcesTypesAndBrokenFiles) {
   // Truncated in the tensor data: the header reads, the quantizer's
   // preflight refuses it before llama.cpp sees it.
   const std::string truncated = UploadBlob(server, f16_bytes.substr(0, f16_bytes.size() * 6 / 10));
-  auto cut = server.Post("/api/create", json{{"model", "cut"}, {"files", {{"m.gguf", truncated}}},
-                                             {"quantize", "q8_0"}, {"stream", false}});
+  auto cut =
+      server.Post("/api/create",
+                  json{{"model", "cut"}, {"files", {{"m.gguf", truncated}}}, {"quantize", "q8_0"}, {"stream", false}});
   EXPECT_EQ(cut.status, 400) << cut.body;
   EXPECT_NE(cut.Json().value("error", "").find("truncated or corrupt"), std::string::npos) << cut.body;
   EXPECT_EQ(cut.body.find("/tmp"), std::string::npos) << "no paths in errors";
@@ -134,8 +137,8 @@ TEST(CreateQuantizeTest, RefusesOtherSourcesTypesAndBrokenFiles) {
   const uint64_t huge = 1ull << 40;
   hostile.replace(8, 8, reinterpret_cast<const char*>(&huge), 8);
   const std::string hostile_digest = UploadBlob(server, hostile);
-  auto bad = server.Post("/api/create", json{{"model", "bad"}, {"files", {{"m.gguf", hostile_digest}}},
-                                             {"quantize", "q8_0"}});
+  auto bad =
+      server.Post("/api/create", json{{"model", "bad"}, {"files", {{"m.gguf", hostile_digest}}}, {"quantize", "q8_0"}});
   EXPECT_EQ(bad.status, 400) << bad.body;
 
   EXPECT_EQ(server.Get("/").status, 200) << "the server lives";
@@ -190,8 +193,11 @@ TEST(CreateAdapterTest, BadAdaptersAreClearErrors) {
   const std::string lora_bytes = ReadFile(TinyChatLoraModel());
   const std::string lora = UploadBlob(server, lora_bytes);
   auto create = [&](const std::string& base, const json& adapters) {
-    return server.Post("/api/create", json{{"model", "x"}, {"files", {{"m.gguf", base}}}, {"adapters", adapters},
-                                           {"stream", false}, {"parameters", {{"num_thread", 1}}}});
+    return server.Post("/api/create", json{{"model", "x"},
+                                           {"files", {{"m.gguf", base}}},
+                                           {"adapters", adapters},
+                                           {"stream", false},
+                                           {"parameters", {{"num_thread", 1}}}});
   };
   auto not_lora = create(model, {{"a.gguf", model}});
   EXPECT_EQ(not_lora.status, 400);
@@ -220,9 +226,9 @@ TEST(CreateLegacyFormTest, ModelfileTextWithBlobsAndNames) {
   const std::string model = UploadBlob(server, ReadFile(TinyChatF16Model()));
   const std::string lora = UploadBlob(server, ReadFile(TinyChatLoraModel()));
   auto first = server.Post("/api/create", json{{"name", "legacy"},
-                                              {"modelfile", "FROM @" + model + "\nADAPTER @" + lora +
-                                                                "\nSYSTEM Be brief.\nPARAMETER num_thread 1\n"},
-                                              {"stream", false}});
+                                               {"modelfile", "FROM @" + model + "\nADAPTER @" + lora +
+                                                                 "\nSYSTEM Be brief.\nPARAMETER num_thread 1\n"},
+                                               {"stream", false}});
   ASSERT_EQ(first.status, 200) << first.body;
   json show = Show(server, "legacy");
   EXPECT_EQ(show["system"], "Be brief.");
@@ -231,13 +237,13 @@ TEST(CreateLegacyFormTest, ModelfileTextWithBlobsAndNames) {
 
   // FROM a model name, with the deprecated "quantization" field, streamed.
   std::vector<json> lines;
-  auto second = server.Stream("/api/create",
-                              json{{"model", "legacy-q8"}, {"modelfile", "FROM legacy\nPARAMETER temperature 0.2"},
-                                   {"quantization", "Q8_0"}},
-                              [&](const json& l) {
-                                lines.push_back(l);
-                                return true;
-                              });
+  auto second = server.Stream(
+      "/api/create",
+      json{{"model", "legacy-q8"}, {"modelfile", "FROM legacy\nPARAMETER temperature 0.2"}, {"quantization", "Q8_0"}},
+      [&](const json& l) {
+        lines.push_back(l);
+        return true;
+      });
   ASSERT_EQ(second.status, 200);
   ASSERT_FALSE(lines.empty());
   EXPECT_EQ(lines.back().value("status", ""), "success") << lines.back().dump();
@@ -288,12 +294,14 @@ TEST(CreateCapabilitiesTest, FollowTheTemplateAsOllamaDoes) {
   auto suffix = server.Post("/api/generate", json{{"model", "chat"}, {"prompt", "a"}, {"suffix", "b"}});
   EXPECT_EQ(suffix.status, 400);
   EXPECT_EQ(suffix.Json()["error"], "\"chat\" does not support insert");
-  auto think = server.Post("/api/chat", json{{"model", "go-plain"}, {"think", true},
-                                            {"messages", {{{"role", "user"}, {"content", "hi"}}}}});
+  auto think = server.Post(
+      "/api/chat", json{{"model", "go-plain"}, {"think", true}, {"messages", {{{"role", "user"}, {"content", "hi"}}}}});
   EXPECT_EQ(think.status, 400);
   EXPECT_EQ(think.Json()["error"], "\"go-plain\" does not support thinking");
-  auto fim = server.Post("/api/generate", json{{"model", "go-all"}, {"prompt", "a"}, {"suffix", "b"}, {"stream", false},
-                                              {"options", {{"num_predict", 2}}}});
+  auto fim = server.Post(
+      "/api/generate",
+      json{
+          {"model", "go-all"}, {"prompt", "a"}, {"suffix", "b"}, {"stream", false}, {"options", {{"num_predict", 2}}}});
   EXPECT_EQ(fim.status, 200) << fim.body;
 }
 

@@ -3,7 +3,6 @@
 #include "store/create_legacy.h"
 
 #include <gtest/gtest.h>
-
 #include <stdlib.h>
 #include <unistd.h>
 

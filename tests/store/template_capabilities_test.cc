@@ -26,10 +26,10 @@ TEST(TemplateCapabilitiesTest, GoToolsAndInsertFollowTheVariables) {
 }
 
 TEST(TemplateCapabilitiesTest, GoThinkingNeedsTagsAroundThinkingInsideMessages) {
-  const auto qwen3 = Go(
-      "{{- range $i, $_ := .Messages }}<|im_start|>{{ .Role }}\n"
-      "{{ if and (eq .Role \"assistant\") .Thinking }}<think>{{ .Thinking }}</think>{{ end }}"
-      "{{ .Content }}<|im_end|>\n{{ end }}<|im_start|>assistant\n");
+  const auto qwen3 =
+      Go("{{- range $i, $_ := .Messages }}<|im_start|>{{ .Role }}\n"
+         "{{ if and (eq .Role \"assistant\") .Thinking }}<think>{{ .Thinking }}</think>{{ end }}"
+         "{{ .Content }}<|im_end|>\n{{ end }}<|im_start|>assistant\n");
   EXPECT_TRUE(qwen3.thinking);
   EXPECT_EQ(qwen3.thinking_open, "<think>");
   EXPECT_EQ(qwen3.thinking_close, "</think>");
