@@ -78,7 +78,7 @@ class BoundedReader {
       case kI16: *out = int64_t{v.i16}; break;
       case kU32: *out = uint64_t{v.u32}; break;
       case kI32: *out = int64_t{v.i32}; break;
-      case kF32: *out = double{v.f32}; break;
+      case kF32: *out = v.f32; break;
       case kBool: *out = v.u8 != 0; break;
       case kU64: *out = v.u64; break;
       case kI64: *out = v.i64; break;

@@ -20,7 +20,9 @@ struct GgufArrayInfo {
   uint64_t count = 0;
 };
 
-using GgufValue = std::variant<uint64_t, int64_t, double, bool, std::string, GgufArrayInfo>;
+// Unsigned and signed integers widen to 64 bits; float32 stays float, so that
+// a reader can tell a float32 from a float64 (llama.cpp asserts on the type).
+using GgufValue = std::variant<uint64_t, int64_t, double, bool, std::string, GgufArrayInfo, float>;
 
 struct GgufTensorInfo {
   std::string name;

@@ -1,4 +1,4 @@
-// `suanli create NAME [-f Modelfile]`: parses the Modelfile on the client,
+// `suanli create NAME [-f Modelfile] [-q TYPE]`: parses the Modelfile on the client,
 // uploads the GGUF named by FROM as a blob (only when the server lacks it),
 // then streams POST /api/create and prints its status lines, as Ollama does.
 #include <sys/stat.h>
@@ -27,6 +27,7 @@ using json = nlohmann::json;
 struct CreateFlags {
   std::string name;
   std::string file = "Modelfile";
+  std::string quantize;
 };
 
 // Makes sure the server holds the blob; uploads it when HEAD says 404.
@@ -78,6 +79,7 @@ int RunCreate(const CreateFlags& f) {
   json request = *body;
   request["model"] = f.name;
   request["stream"] = true;
+  if (!f.quantize.empty()) request["quantize"] = f.quantize;
 
   std::string last_status;
   std::map<std::string, std::unique_ptr<ProgressBar>> bars;
@@ -106,6 +108,8 @@ CommandFn RegisterCreateCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("create", "Create a model from a Modelfile");
   cmd->add_option("MODEL", flags->name, "Name of the new model")->required();
   cmd->add_option("-f,--file", flags->file, "Name of the Modelfile (default \"Modelfile\")");
+  cmd->add_option("-q,--quantize", flags->quantize,
+                  "Quantize model to this level (e.g. q4_K_M, q4_K_S, q8_0; the source must be F16, BF16 or F32)");
   return [flags] { return RunCreate(*flags); };
 }
 

@@ -16,6 +16,7 @@ using CommandFn = std::function<int()>;
 // Server side and internals.
 CommandFn RegisterServeCommand(CLI::App& app);
 CommandFn RegisterRunnerCommand(CLI::App& app);
+CommandFn RegisterQuantizeCommand(CLI::App& app);  // hidden: create's quantizer
 CommandFn RegisterBenchCommand(CLI::App& app);
 
 // Clients of a running server (SUANLI_HOST, else OLLAMA_HOST).

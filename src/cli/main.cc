@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
         {"rm", suanli::cli::RegisterRmCommand(app)},       {"pull", suanli::cli::RegisterPullCommand(app)},
         {"runner", suanli::cli::RegisterRunnerCommand(app)},
         {"bench", suanli::cli::RegisterBenchCommand(app)}, {"rag", suanli::cli::RegisterRagCommand(app)},
+        {"quantize", suanli::cli::RegisterQuantizeCommand(app)},
     };
 
     try {

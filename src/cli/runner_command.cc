@@ -67,6 +67,7 @@ CommandFn RegisterRunnerCommand(CLI::App& app) {
   auto& o = flags->options;
   cmd->add_option("--model", o.model_path, "GGUF file")->required();
   cmd->add_option("--socket", flags->socket, "Unix socket path")->required();
+  cmd->add_option("--lora", o.adapters, "LoRA adapter GGUF file (repeatable)");
   cmd->add_option("--ctx-size", o.engine.num_ctx, "context tokens per slot");
   cmd->add_option("--parallel", o.engine.num_parallel, "slots");
   cmd->add_option("--batch-size", o.engine.num_batch, "tokens per decode step");

@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "cli/commands.h"
 #include "cli/serve_config.h"
+#include "runner/quantize_process.h"
 
 namespace suanli::cli {
 
@@ -45,6 +46,12 @@ int Serve() {
     std::fprintf(stderr, "Error: %s\n", store.status().message().c_str());
     return 1;
   }
+  // Create's quantization runs in a child process (`suanli quantize`).
+  config->server.quantize = [exe = config->sched.runner_executable](
+                                const server::QuantizeRequest& r,
+                                const std::function<void(uint64_t, uint64_t)>& progress) {
+    return runner::QuantizeInChild({exe, r.input, r.output, r.type, 0}, progress);
+  };
   sched::Scheduler scheduler(config->sched);
   server::Server server(config->server, store->get(), &scheduler);
 

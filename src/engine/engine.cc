@@ -118,7 +118,8 @@ struct Engine::Slot {
 
 Engine::Engine(const Model& model) : model_(model) {}
 
-StatusOr<std::unique_ptr<Engine>> Engine::Create(const Model& model, const EngineOptions& options) {
+StatusOr<std::unique_ptr<Engine>> Engine::Create(const Model& model, const EngineOptions& options,
+                                                 const LoraAdapters* adapters) {
   EnsureLlamaBackend();
   if (model.info().is_embedding) return InvalidArgumentError("this model is an embedding model and cannot generate text");
   if (options.num_parallel < 1 || options.num_parallel > 256) return InvalidArgumentError("num_parallel must be between 1 and 256");
@@ -156,6 +157,7 @@ StatusOr<std::unique_ptr<Engine>> Engine::Create(const Model& model, const Engin
     }
     return ResourceExhaustedError("could not create a context of " + std::to_string(cp.n_ctx) + " tokens: " + why);
   }
+  if (adapters != nullptr) RETURN_IF_ERROR(adapters->Apply(engine->ctx_));
   engine->n_ctx_slot_ = static_cast<int>(llama_n_ctx_seq(engine->ctx_));
   engine->n_batch_ = static_cast<int>(llama_n_batch(engine->ctx_));
   for (int i = 0; i < options.num_parallel; ++i) {

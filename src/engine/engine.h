@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "engine/lora_adapters.h"
 #include "engine/model.h"
 #include "engine/options.h"
 
@@ -110,8 +111,10 @@ class Engine {
  public:
   // Creates the context and starts the decode thread. Fails with
   // InvalidArgument for bad options (unknown KV cache type, embedding model)
-  // and ResourceExhausted when the context cannot be allocated.
-  static StatusOr<std::unique_ptr<Engine>> Create(const Model& model, const EngineOptions& options);
+  // and ResourceExhausted when the context cannot be allocated. `adapters`
+  // (may be null; must outlive the engine) are applied to the context.
+  static StatusOr<std::unique_ptr<Engine>> Create(const Model& model, const EngineOptions& options,
+                                                  const LoraAdapters* adapters = nullptr);
   ~Engine();  // cancels queued and running requests, joins the thread
 
   // Queues a request. Fails with InvalidArgument when the prompt is empty or

@@ -13,15 +13,11 @@
 #include <fstream>
 #include <thread>
 
+#include "runner/subprocess.h"
+
 namespace suanli::runner {
 
 namespace {
-
-std::string SelfExecutable() {
-  char buf[4096];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-  return n > 0 ? std::string(buf, n) : std::string("suanli");
-}
 
 // The last "error: ..." line the runner wrote to its log, without the prefix.
 std::string LastErrorLine(const std::string& log_path) {
@@ -37,7 +33,7 @@ std::atomic<uint64_t> g_counter{0};
 
 }  // namespace
 
-int RunnerExitCode(StatusCode code) { return 10 + static_cast<int>(code); }
+int RunnerExitCode(StatusCode code) { return ChildExitCode(code); }
 
 StatusOr<std::unique_ptr<RunnerProcess>> RunnerProcess::Start(const RunnerSpawnOptions& options) {
   if (::mkdir(options.runtime_dir.c_str(), 0700) != 0 && errno != EEXIST) {
@@ -50,29 +46,16 @@ StatusOr<std::unique_ptr<RunnerProcess>> RunnerProcess::Start(const RunnerSpawnO
   const std::string exe = options.executable.empty() ? SelfExecutable() : options.executable;
 
   std::vector<std::string> args = {exe, "runner", "--model", options.model_path, "--socket", socket_path};
-  args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  const pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) return UnavailableError(std::string("cannot start a runner: ") + std::strerror(errno));
-  if (pid == 0) {
-    // Child: log to the runner's file and become the runner. (The runner
-    // watches its parent itself: PR_SET_PDEATHSIG would fire when the
-    // *thread* that forked exits, and server threads come and go.)
-    if (::getppid() != parent) ::_exit(1);
-    int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      ::dup2(fd, STDERR_FILENO);
-      ::dup2(fd, STDOUT_FILENO);
-    }
-    int devnull = ::open("/dev/null", O_RDONLY);
-    if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
-    ::execv(exe.c_str(), argv.data());
-    ::_exit(127);
+  for (const auto& adapter : options.adapters) {
+    args.push_back("--lora");
+    args.push_back(adapter);
   }
+  args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+  const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  auto spawned = SpawnProcess(args, log_fd);
+  if (log_fd >= 0) ::close(log_fd);
+  if (!spawned.ok()) return UnavailableError("cannot start a runner: " + spawned.status().message());
+  const pid_t pid = *spawned;
 
   auto process = std::unique_ptr<RunnerProcess>(new RunnerProcess(pid, socket_path, log_path));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.load_timeout_ms);
@@ -83,9 +66,7 @@ StatusOr<std::unique_ptr<RunnerProcess>> RunnerProcess::Start(const RunnerSpawnO
       process->reaped_ = true;
       std::string why = LastErrorLine(log_path);
       int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-      StatusCode status_code = (code > 10 && code <= 10 + static_cast<int>(StatusCode::kInternal))
-                                   ? static_cast<StatusCode>(code - 10)
-                                   : StatusCode::kInternal;
+      StatusCode status_code = StatusCodeFromExit(code);
       if (why.empty()) why = WIFSIGNALED(wstatus) ? "the model runner was killed while loading"
                                                   : "the model runner exited while loading";
       return Status(status_code, why);

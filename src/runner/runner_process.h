@@ -20,6 +20,7 @@ namespace suanli::runner {
 struct RunnerSpawnOptions {
   std::string executable;        // the suanli binary; empty = this process's binary
   std::string model_path;
+  std::vector<std::string> adapters;  // LoRA GGUF files (--lora)
   std::string runtime_dir;       // private folder for sockets and runner logs
   std::vector<std::string> extra_args;  // e.g. {"--ctx-size", "4096", "--parallel", "2"}
   int load_timeout_ms = 5 * 60 * 1000;

@@ -56,11 +56,12 @@ StatusOr<std::unique_ptr<RunnerServer>> RunnerServer::Create(const RunnerOptions
   auto server = std::unique_ptr<RunnerServer>(new RunnerServer());
   const auto start = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(server->model_, engine::Model::Load(options.model_path, options.load));
+  ASSIGN_OR_RETURN(server->adapters_, engine::LoraAdapters::Load(*server->model_, options.model_path, options.adapters));
   if (server->model_->info().is_embedding) {
     ASSIGN_OR_RETURN(server->embedder_, engine::Embedder::Create(*server->model_, options.embedder));
   } else {
     ASSIGN_OR_RETURN(server->template_, engine::ChatTemplate::Create(*server->model_));
-    ASSIGN_OR_RETURN(server->engine_, engine::Engine::Create(*server->model_, options.engine));
+    ASSIGN_OR_RETURN(server->engine_, engine::Engine::Create(*server->model_, options.engine, server->adapters_.get()));
   }
   server->load_duration_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                   std::chrono::steady_clock::now() - start).count();

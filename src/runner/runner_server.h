@@ -9,11 +9,13 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "engine/chat_template.h"
 #include "engine/embedder.h"
 #include "engine/engine.h"
+#include "engine/lora_adapters.h"
 #include "engine/model.h"
 #include "engine/options.h"
 
@@ -25,6 +27,7 @@ namespace suanli::runner {
 
 struct RunnerOptions {
   std::string model_path;
+  std::vector<std::string> adapters;  // LoRA GGUF files, applied in order
   engine::LoadOptions load;
   engine::EngineOptions engine;  // generative models
   engine::EmbedderOptions embedder;  // embedding models
@@ -47,6 +50,7 @@ class RunnerServer {
   void RegisterRoutes();
 
   std::unique_ptr<engine::Model> model_;
+  std::unique_ptr<engine::LoraAdapters> adapters_;  // before engine_: the engine uses them
   std::unique_ptr<engine::ChatTemplate> template_;
   std::unique_ptr<engine::Engine> engine_;      // null for embedding models
   std::unique_ptr<engine::Embedder> embedder_;  // null for generative models

@@ -34,6 +34,12 @@ bool Expired(const RunnerEntry& e, Clock::time_point now) {
 }
 }  // namespace
 
+std::string ModelSpec::RunnerKey() const {
+  std::string key = path;
+  for (const auto& a : adapters) key += '\n' + a;  // '\n' never occurs in our paths
+  return key;
+}
+
 Lease::~Lease() { scheduler_->Release(entry_); }
 const runner::RunnerClient& Lease::client() const { return entry_->process->client(); }
 const json& Lease::health() const { return entry_->health; }
@@ -49,7 +55,7 @@ Scheduler::Scheduler(SchedulerOptions options) : options_(std::move(options)) {
 Scheduler::~Scheduler() { Shutdown(); }
 
 void Scheduler::DetachLocked(const std::shared_ptr<RunnerEntry>& entry) {
-  auto it = runners_.find(entry->spec.path);
+  auto it = runners_.find(entry->spec.RunnerKey());
   if (it != runners_.end() && it->second == entry) runners_.erase(it);
   entry->ending = true;
   to_end_.push_back(entry);
@@ -64,6 +70,7 @@ StatusOr<std::shared_ptr<RunnerEntry>> Scheduler::StartRunner(const ModelSpec& s
   runner::RunnerSpawnOptions so;
   so.executable = options_.runner_executable;
   so.model_path = spec.path;
+  so.adapters = spec.adapters;
   so.runtime_dir = options_.runtime_dir;
   so.load_timeout_ms = static_cast<int>(std::min<int64_t>(options_.load_timeout_ns / 1000000, INT32_MAX));
   if (so.load_timeout_ms <= 0) so.load_timeout_ms = INT32_MAX;
@@ -95,6 +102,7 @@ StatusOr<std::unique_ptr<Lease>> Scheduler::Acquire(const ModelSpec& spec, std::
   if (stopping_) return UnavailableError("the server is shutting down");
   if (pending_ >= options_.max_queue) return ResourceExhaustedError(kBusy);
   ++pending_;
+  const std::string key = spec.RunnerKey();
   struct PendingGuard {
     int& n;
     ~PendingGuard() { --n; }
@@ -103,7 +111,7 @@ StatusOr<std::unique_ptr<Lease>> Scheduler::Acquire(const ModelSpec& spec, std::
   while (true) {
     if (stopping_) return UnavailableError("the server is shutting down");
     if (cancelled && cancelled()) return CancelledError("request canceled");
-    auto it = runners_.find(spec.path);
+    auto it = runners_.find(key);
     std::shared_ptr<RunnerEntry> entry = it == runners_.end() ? nullptr : it->second;
     if (entry && (entry->failed || !entry->process->Alive())) {
       if (entry->in_use == 0) DetachLocked(entry);
@@ -121,7 +129,7 @@ StatusOr<std::unique_ptr<Lease>> Scheduler::Acquire(const ModelSpec& spec, std::
       const int64_t waited = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
       return std::unique_ptr<Lease>(new Lease(this, entry, waited));
     }
-    const bool present = runners_.count(spec.path) > 0;
+    const bool present = runners_.count(key) > 0;
     if (!present && !loading_) {
       // Make room: at the limit, end the least recently used idle runner.
       if (static_cast<int>(runners_.size()) >= options_.max_loaded_models) {
@@ -144,7 +152,7 @@ StatusOr<std::unique_ptr<Lease>> Scheduler::Acquire(const ModelSpec& spec, std::
           return UnavailableError("the server is shutting down");
         }
         if (keep_alive_ns) (*started)->keep_alive_ns = *keep_alive_ns;
-        runners_[spec.path] = *started;
+        runners_[key] = *started;
         continue;
       }
     }
@@ -165,12 +173,15 @@ void Scheduler::Release(const std::shared_ptr<RunnerEntry>& entry) {
   for (auto& e : ending) e->process->Terminate();
 }
 
-bool Scheduler::Unload(const std::string& path) {
+bool Scheduler::Unload(const std::string& path, const std::vector<std::string>& adapters) {
+  ModelSpec spec;
+  spec.path = path;
+  spec.adapters = adapters;
   std::vector<std::shared_ptr<RunnerEntry>> ending;
   bool found = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = runners_.find(path);
+    auto it = runners_.find(spec.RunnerKey());
     if (it != runners_.end()) {
       found = true;
       auto entry = it->second;
@@ -189,11 +200,11 @@ std::vector<LoadedModel> Scheduler::List() const {
   std::vector<LoadedModel> out;
   const auto now_sys = std::chrono::system_clock::now();
   const auto now = Clock::now();
-  for (const auto& [path, e] : runners_) {
+  for (const auto& [key, e] : runners_) {
     LoadedModel m;
     m.name = e->spec.name;
     m.digest = e->spec.digest;
-    m.path = path;
+    m.path = e->spec.path;
     m.details = e->spec.details;
     m.size_bytes = e->size_bytes;
     m.context_length = e->health.value("context_per_slot", 0);

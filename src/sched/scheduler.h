@@ -43,10 +43,14 @@ struct SchedulerOptions {
 struct ModelSpec {
   std::string name;    // display name, as /api/ps shows it
   std::string digest;  // manifest digest
-  std::string path;    // GGUF file; the runner key
+  std::string path;    // GGUF file
+  std::vector<std::string> adapters;  // LoRA GGUF files, in order
   nlohmann::json details = nlohmann::json::object();
   engine::LoadOptions load;
   bool load_options_explicit = false;  // the request itself set a load-time option
+
+  // The runner key: one runner per model file and adapter set.
+  std::string RunnerKey() const;
 };
 
 struct LoadedModel {
@@ -94,9 +98,9 @@ class Scheduler {
   // polled while waiting (client gone: Cancelled "request canceled").
   StatusOr<std::unique_ptr<Lease>> Acquire(const ModelSpec& spec, std::optional<int64_t> keep_alive_ns,
                                            const std::function<bool()>& cancelled);
-  // Ends the runner of `path` (now if idle, else when its requests finish).
-  // Returns false when it was not loaded.
-  bool Unload(const std::string& path);
+  // Ends the runner of `path` with `adapters` (now if idle, else when its
+  // requests finish). Returns false when it was not loaded.
+  bool Unload(const std::string& path, const std::vector<std::string>& adapters = {});
   std::vector<LoadedModel> List() const;
   // Ends every runner and refuses new requests.
   void Shutdown();
@@ -112,7 +116,7 @@ class Scheduler {
   const SchedulerOptions options_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::map<std::string, std::shared_ptr<RunnerEntry>> runners_;  // GUARDED_BY(mu_)
+  std::map<std::string, std::shared_ptr<RunnerEntry>> runners_;  // by RunnerKey(); GUARDED_BY(mu_)
   std::vector<std::shared_ptr<RunnerEntry>> to_end_;             // GUARDED_BY(mu_)
   int pending_ = 0;                                              // GUARDED_BY(mu_)
   bool loading_ = false;                                         // GUARDED_BY(mu_)

@@ -227,7 +227,7 @@ StatusOr<PreparedCompletion> PrepareCompletion(const ojson& body, const Completi
 
   // An empty prompt loads the model; with keep_alive 0 it unloads it.
   if (empty && c.keep_alive && *c.keep_alive == 0) {
-    deps.scheduler->Unload(c.record.model_path);
+    deps.scheduler->Unload(c.record.model_path, c.record.adapter_paths);
     out.kind = PreparedCompletion::Kind::kUnloaded;
     return out;
   }

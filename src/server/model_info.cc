@@ -5,6 +5,8 @@
 #include <mutex>
 
 #include "base/gguf_reader.h"
+#include "store/prompt_renderer.h"
+#include "store/template_capabilities.h"
 
 namespace suanli::server {
 
@@ -77,13 +79,17 @@ StatusOr<ModelFacts> ReadFactsFromFile(const store::ModelRecord& record) {
     return f;
   }
   f.capabilities = {"completion"};
-  const std::string& t = record.template_text.empty() ? f.chat_template : record.template_text;
-  if (t.find("tools") != std::string::npos || t.find(".Tools") != std::string::npos) f.capabilities.push_back("tools");
-  if (t.find("<think>") != std::string::npos || t.find("enable_thinking") != std::string::npos ||
-      t.find(".Think") != std::string::npos) {
-    f.capabilities.push_back("thinking");
+  // A Go TEMPLATE decides (as in Ollama); without one, the GGUF's Jinja does.
+  store::TemplateCapabilities caps;
+  if (!record.template_text.empty()) {
+    auto parsed = store::ParseOllamaTemplate(record.template_text);
+    if (parsed.ok()) caps = store::GoTemplateCapabilities(*parsed);
+  } else {
+    caps = store::JinjaTemplateCapabilities(f.chat_template);
   }
-  if (t.find(".Suffix") != std::string::npos) f.capabilities.push_back("insert");
+  if (caps.tools) f.capabilities.push_back("tools");
+  if (caps.insert) f.capabilities.push_back("insert");
+  if (caps.thinking) f.capabilities.push_back("thinking");
   return f;
 }
 

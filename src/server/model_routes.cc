@@ -1,5 +1,5 @@
 // Model management routes: /api/tags, /api/show, /api/ps, /api/copy,
-// /api/delete, /api/blobs/:digest and /api/create.
+// /api/delete and /api/blobs/:digest (/api/create: create_routes.cc).
 #include <cpp-httplib/httplib.h>
 
 #include <cstdio>
@@ -37,6 +37,7 @@ std::string ParametersText(const json& params) {
 std::string ModelfileText(const store::ModelRecord& r) {
   store::Modelfile m;
   m.from = r.model_path;
+  m.adapters = r.adapter_paths;
   m.template_text = r.template_text;
   m.has_template = !r.template_text.empty();
   m.system = r.system;
@@ -115,6 +116,7 @@ void Server::RegisterModelRoutes() {
     if (!source.ok()) return ReplyError(res, source.status());
     if (!destination.ok()) return ReplyError(res, destination.status());
     if (source->empty() || destination->empty()) return ReplyError(res, InvalidArgumentError("source and destination are required"));
+    auto guard = store_->name_locks().Lock(*destination);
     Status st = store_->Copy(*source, *destination);
     if (st.code() == StatusCode::kNotFound) st = NotFoundError("model \"" + *source + "\" not found");
     if (!st.ok()) return ReplyError(res, st);
@@ -122,10 +124,16 @@ void Server::RegisterModelRoutes() {
   });
 
   http_->Delete("/api/delete", [this](const httplib::Request& req, httplib::Response& res) {
-    auto record = RecordFor(req, *store_);
+    auto body = ParseBody(req);
+    if (!body.ok()) return ReplyError(res, body.status());
+    auto name = ModelField(*body);
+    if (!name.ok()) return ReplyError(res, name.status());
+    auto guard = store_->name_locks().Lock(*name);
+    auto record = store_->Get(*name);
     if (!record.ok()) return ReplyError(res, record.status());
-    // A model in use is unloaded first; its runner keeps the open file.
-    scheduler_->Unload(record->model_path);
+    // Its runner ends once idle; requests running on it finish, as on Linux
+    // the unlinked blob stays readable through the runner's open mapping.
+    scheduler_->Unload(record->model_path, record->adapter_paths);
     Status st = store_->Delete(record->name.Display());
     if (!st.ok()) return ReplyError(res, st);
     res.status = 200;
@@ -157,95 +165,6 @@ void Server::RegisterModelRoutes() {
     Status st = (*upload)->Commit();
     if (!st.ok()) return ReplyError(res, st);
     res.status = 201;
-  });
-
-  http_->Post("/api/create", [this](const httplib::Request& req, httplib::Response& res) {
-    auto body = ParseBody(req);
-    if (!body.ok()) return ReplyError(res, body.status());
-    auto name = ModelField(*body);
-    if (!name.ok()) return ReplyError(res, name.status());
-    if (auto valid = store::ParseModelName(*name); !valid.ok()) return ReplyError(res, valid.status());
-    store::CreateSpec spec;
-    // `from` an existing model: start from its layers.
-    auto from = OptionalString(*body, "from");
-    if (!from.ok()) return ReplyError(res, from.status());
-    if (!from->empty()) {
-      auto base = store_->Get(*from);
-      if (!base.ok()) return ReplyError(res, base.status());
-      spec.model_digest = "sha256:" + base->model_path.substr(base->model_path.size() - 64);
-      spec.parameters = base->parameters;
-      spec.system = base->system;
-      spec.template_text = base->template_text;
-      spec.messages = base->messages;
-      spec.licenses = base->licenses;
-    }
-    if (auto files = body->find("files"); files != body->end() && !files->is_null()) {
-      if (!files->is_object() || files->size() != 1) {
-        return ReplyError(res, InvalidArgumentError("files must map one GGUF file name to its blob digest"));
-      }
-      const json& digest = files->begin().value();
-      if (!digest.is_string() || !IsValidDigest(digest.get<std::string>())) {
-        return ReplyError(res, InvalidArgumentError("invalid digest for file '" + files->begin().key() + "'"));
-      }
-      spec.model_digest = digest.get<std::string>();
-    }
-    if (spec.model_digest.empty()) return ReplyError(res, InvalidArgumentError("neither 'from' nor 'files' was specified"));
-    for (const char* key : {"system", "template"}) {
-      auto v = OptionalString(*body, key);
-      if (!v.ok()) return ReplyError(res, v.status());
-      if (body->contains(key)) (std::string(key) == "system" ? spec.system : spec.template_text) = *v;
-    }
-    if (auto params = body->find("parameters"); params != body->end() && !params->is_null()) {
-      if (!params->is_object()) return ReplyError(res, InvalidArgumentError("parameters must be an object"));
-      engine::ModelOptions check;
-      Status st = engine::ApplyOptions(*params, &check, nullptr);
-      if (!st.ok()) return ReplyError(res, st);
-      for (const auto& [k, v] : params->items()) spec.parameters[k] = v;
-    }
-    if (auto messages = body->find("messages"); messages != body->end() && !messages->is_null()) {
-      if (!messages->is_array()) return ReplyError(res, InvalidArgumentError("messages must be an array"));
-      spec.messages = *messages;
-    }
-    if (auto license = body->find("license"); license != body->end() && !license->is_null()) {
-      spec.licenses.clear();
-      if (license->is_string()) spec.licenses.push_back(license->get<std::string>());
-      else if (license->is_array()) {
-        for (const auto& l : *license) {
-          if (!l.is_string()) return ReplyError(res, InvalidArgumentError("license must be a string or a list of strings"));
-          spec.licenses.push_back(l.get<std::string>());
-        }
-      } else {
-        return ReplyError(res, InvalidArgumentError("license must be a string or a list of strings"));
-      }
-    }
-    if (!spec.template_text.empty()) {
-      // A TEMPLATE that does not parse is refused now, not at the first request.
-      if (auto parsed = store::ParseOllamaTemplate(spec.template_text); !parsed.ok()) {
-        return ReplyError(res, InvalidArgumentError(parsed.status().message()));
-      }
-    }
-    if (!store_->HasBlob(spec.model_digest)) {
-      return ReplyError(res, InvalidArgumentError("blob " + spec.model_digest + " not found; upload it first"));
-    }
-    const bool stream = body->value("stream", true);
-    if (!stream) {
-      Status st = store_->Create(*name, spec, [](const std::string&) {});
-      if (!st.ok()) return ReplyError(res, st);
-      return ReplyJson(res, {{"status", "success"}});
-    }
-    auto model = *name;
-    res.set_chunked_content_provider("application/x-ndjson", [this, model, spec](size_t, httplib::DataSink& sink) {
-      Status st = store_->Create(model, spec, [&](const std::string& status) {
-        const std::string line = JsonLine({{"status", status}});
-        sink.write(line.data(), line.size());
-      });
-      if (!st.ok()) {
-        const std::string line = JsonLine({{"error", st.message()}});
-        sink.write(line.data(), line.size());
-      }
-      sink.done();
-      return true;
-    });
   });
 }
 

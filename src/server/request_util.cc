@@ -90,6 +90,7 @@ sched::ModelSpec SpecFor(const store::ModelRecord& record, const EffectiveOption
   spec.name = record.name.Display();
   spec.digest = record.digest;
   spec.path = record.model_path;
+  spec.adapters = record.adapter_paths;
   spec.details = DetailsJson(record.details);
   spec.load = options.options.load;
   spec.load_options_explicit = options.load_options_explicit;

@@ -37,6 +37,7 @@ Server::Server(ServerOptions options, store::ModelStore* store, sched::Scheduler
   });
   RegisterBasicRoutes();
   RegisterModelRoutes();
+  RegisterCreateRoutes();
   RegisterGenerateRoutes();
   RegisterEmbedRoutes();
   RegisterOpenAIRoutes();

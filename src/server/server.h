@@ -8,6 +8,7 @@
 // thread.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -24,12 +25,23 @@ class Server;
 
 namespace suanli::server {
 
+// One quantization for /api/create: `input` (an F16/BF16/F32 GGUF) to
+// `type` ("Q4_K_M", ...) written at `output`.
+struct QuantizeRequest {
+  std::string input, output, type;
+};
+// Runs a quantization to the end; `progress` gets (completed, total) bytes.
+using QuantizeFn = std::function<Status(const QuantizeRequest&, const std::function<void(uint64_t, uint64_t)>& progress)>;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 11434;
   std::string version = "0.0.0";
   RequestDefaults defaults;
   store::PullOptions pull;
+  // How create quantizes (the composition root runs it in a child process,
+  // away from the server). Empty: create refuses `quantize`.
+  QuantizeFn quantize;
 };
 
 class Server {
@@ -45,6 +57,7 @@ class Server {
  private:
   void RegisterBasicRoutes();
   void RegisterModelRoutes();
+  void RegisterCreateRoutes();
   void RegisterGenerateRoutes();
   void RegisterEmbedRoutes();
   void RegisterOpenAIRoutes();

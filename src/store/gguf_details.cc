@@ -1,5 +1,7 @@
 #include "store/gguf_details.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "base/gguf_reader.h"
@@ -31,6 +33,18 @@ std::string FileTypeName(uint64_t ftype) {
   }
 }
 }  // namespace
+
+StatusOr<std::string> ParseQuantizationType(const std::string& text) {
+  std::string upper = text;
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+  for (const char* type : {"Q4_K_M", "Q4_K_S", "Q8_0", "F16", "BF16", "F32"}) {
+    if (upper == type) return std::string(type);
+  }
+  return InvalidArgumentError("unsupported quantization type '" + text +
+                              "'; supported types are q4_K_M, q4_K_S, q8_0, f16, bf16 and f32");
+}
+
+bool CanQuantizeFrom(const std::string& level) { return level == "F16" || level == "BF16" || level == "F32"; }
 
 std::string HumanParameterCount(uint64_t n) {
   char buf[32];

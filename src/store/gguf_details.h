@@ -13,6 +13,13 @@ namespace suanli::store {
 // well-formed GGUF).
 StatusOr<ModelDetails> ReadModelDetails(const std::string& gguf_path);
 
+// The type a create may quantize to, named as Ollama reports it ("Q4_K_M"),
+// from a request's value (case-insensitive: "q4_K_M", "Q8_0", "f16").
+// InvalidArgument listing the supported types otherwise.
+StatusOr<std::string> ParseQuantizationType(const std::string& text);
+// True for the file types quantization may start from: F16, BF16 and F32.
+bool CanQuantizeFrom(const std::string& quantization_level);
+
 // "494.03M", "7.62B": Ollama's human parameter count.
 std::string HumanParameterCount(uint64_t n);
 

@@ -36,6 +36,8 @@ class GoTemplate {
   StatusOr<std::string> Execute(const TemplateValue& data, const ExecOptions& options = {}) const;
 
   const std::string& source() const { return tree_->source; }
+  // The parse tree (for analyses such as template_capabilities).
+  const std::vector<TemplateNode>& root() const { return *root_; }
 
   // Ollama's Template.Vars: the identifiers of all fields and variables
   // (.Messages, $.Tools, .Function.Name), lower-cased, sorted, unique.

@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -32,6 +34,7 @@ constexpr const char* kSystemLayer = "application/vnd.ollama.image.system";
 constexpr const char* kParamsLayer = "application/vnd.ollama.image.params";
 constexpr const char* kMessagesLayer = "application/vnd.ollama.image.messages";
 constexpr const char* kLicenseLayer = "application/vnd.ollama.image.license";
+constexpr const char* kAdapterLayer = "application/vnd.ollama.image.adapter";
 constexpr const char* kUploadSuffix = "-upload-";
 
 std::atomic<uint64_t> g_upload_counter{0};
@@ -42,10 +45,6 @@ StatusOr<std::string> ReadAll(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-bool IsBlobFileName(const std::string& name) {
-  return name.size() == 71 && name.rfind("sha256-", 0) == 0 && IsValidDigest("sha256:" + name.substr(7));
 }
 
 }  // namespace
@@ -103,6 +102,10 @@ StatusOr<ModelRecord> ModelStore::Load(const ModelName& name, const std::string&
       const std::string digest = layer.value("digest", "");
       if (!IsValidDigest(digest)) return InternalError("the manifest of '" + display + "' has a bad digest");
       r.model_path = BlobPath(digest);
+    } else if (type == kAdapterLayer) {
+      const std::string digest = layer.value("digest", "");
+      if (!IsValidDigest(digest)) return InternalError("the manifest of '" + display + "' has a bad digest");
+      r.adapter_paths.push_back(BlobPath(digest));
     } else if (type == kParamsLayer) {
       ASSIGN_OR_RETURN(std::string text, blob_text(layer));
       r.parameters = json::parse(text, nullptr, false);
@@ -169,6 +172,27 @@ StatusOr<ModelRecord> ModelStore::Get(const std::string& text) const {
   return NotFoundError("model '" + text + "' not found");
 }
 
+ModelName ModelStore::ExistingSpelling(const ModelName& name) const {
+  const std::string base = options_.root + "/manifests/";
+  if (::access((base + name.ManifestPath()).c_str(), F_OK) == 0) return name;
+  std::error_code ec;
+  const fs::path root(base);
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it.depth() != 3 || !it->is_regular_file() || it->path().filename().string().find(".tmp-") != std::string::npos) {
+      continue;
+    }
+    const std::string rel = fs::relative(it->path(), root).string();
+    std::string lower = rel;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lower != name.Key()) continue;
+    std::vector<std::string> parts;
+    for (const auto& p : fs::path(rel)) parts.push_back(p.string());
+    auto existing = ParseModelName(parts[0] + "/" + parts[1] + "/" + parts[2] + ":" + parts[3]);
+    if (existing.ok()) return *existing;
+  }
+  return name;
+}
+
 StatusOr<std::string> ModelStore::WriteBlobBytes(const std::string& data) {
   const std::string digest = "sha256:" + Sha256Hex(data);
   if (!HasBlob(digest)) RETURN_IF_ERROR(WriteFileAtomically(BlobPath(digest), data));
@@ -177,10 +201,18 @@ StatusOr<std::string> ModelStore::WriteBlobBytes(const std::string& data) {
 
 Status ModelStore::Create(const std::string& text, const CreateSpec& spec,
                           const std::function<void(const std::string&)>& progress) {
-  ASSIGN_OR_RETURN(ModelName name, ParseModelName(text));
+  ASSIGN_OR_RETURN(ModelName requested, ParseModelName(text));
   if (!IsValidDigest(spec.model_digest)) return InvalidArgumentError("invalid digest '" + spec.model_digest + "'");
   if (!HasBlob(spec.model_digest)) return InvalidArgumentError("blob " + spec.model_digest + " not found; upload it first");
+  for (const auto& digest : spec.adapter_digests) {
+    if (!IsValidDigest(digest)) return InvalidArgumentError("invalid digest '" + digest + "'");
+  }
   std::lock_guard<std::mutex> lock(write_mu_);
+  const ModelName name = ExistingSpelling(requested);  // one manifest per name, whatever its case
+  // Checked again under the lock: a delete may have pruned a blob since.
+  for (const auto& digest : spec.adapter_digests) {
+    if (!HasBlob(digest)) return InvalidArgumentError("blob " + digest + " not found; upload it first");
+  }
   progress("parsing GGUF");
   ASSIGN_OR_RETURN(ModelDetails details, ReadModelDetails(BlobPath(spec.model_digest)));
 
@@ -190,8 +222,12 @@ Status ModelStore::Create(const std::string& text, const CreateSpec& spec,
     ::stat(BlobPath(digest).c_str(), &st);
     layers.push_back({{"mediaType", type}, {"digest", digest}, {"size", static_cast<uint64_t>(st.st_size)}});
   };
-  progress("using existing layer " + spec.model_digest);
+  progress((spec.new_model_layer ? "creating new layer " : "using existing layer ") + spec.model_digest);
   add_layer(kModelLayer, spec.model_digest);
+  for (const auto& digest : spec.adapter_digests) {
+    progress("using existing layer " + digest);
+    add_layer(kAdapterLayer, digest);
+  }
   auto add_text = [&](const char* type, const std::string& data) -> Status {
     const std::string digest = "sha256:" + Sha256Hex(data);
     progress((HasBlob(digest) ? "using existing layer " : "creating new layer ") + digest);
@@ -224,8 +260,9 @@ Status ModelStore::Create(const std::string& text, const CreateSpec& spec,
 
 Status ModelStore::Copy(const std::string& source, const std::string& destination) {
   ASSIGN_OR_RETURN(ModelRecord src, Get(source));
-  ASSIGN_OR_RETURN(ModelName dst, ParseModelName(destination));
+  ASSIGN_OR_RETURN(ModelName requested, ParseModelName(destination));
   std::lock_guard<std::mutex> lock(write_mu_);
+  const ModelName dst = ExistingSpelling(requested);
   ASSIGN_OR_RETURN(std::string bytes, ReadAll(options_.root + "/manifests/" + src.name.ManifestPath()));
   const std::string path = options_.root + "/manifests/" + dst.ManifestPath();
   RETURN_IF_ERROR(MakeDirectories(path.substr(0, path.find_last_of('/'))));
@@ -236,21 +273,32 @@ Status ModelStore::Delete(const std::string& text) {
   ASSIGN_OR_RETURN(ModelRecord r, Get(text));
   std::lock_guard<std::mutex> lock(write_mu_);
   fs::path path = options_.root + "/manifests/" + r.name.ManifestPath();
+  // The layers of this manifest are the only blobs the delete may free: other
+  // unreferenced blobs may be uploads for a create that is still to come.
+  std::set<std::string> layers;
+  auto bytes = ReadAll(path.string());
+  json m = bytes.ok() ? json::parse(*bytes, nullptr, false) : json();
+  if (m.is_object()) {
+    if (m.contains("config") && m["config"].is_object()) layers.insert(m["config"].value("digest", ""));
+    for (const json& layer : m.value("layers", json::array())) {
+      if (layer.is_object()) layers.insert(layer.value("digest", ""));
+    }
+  }
   std::error_code ec;
   if (!fs::remove(path, ec)) return InternalError("could not delete model '" + text + "'");
   // Remove folders left empty, up to manifests/.
   for (fs::path dir = path.parent_path(); dir != fs::path(options_.root + "/manifests"); dir = dir.parent_path()) {
     if (!fs::is_empty(dir, ec) || !fs::remove(dir, ec)) break;
   }
-  return options_.prune ? Prune() : OkStatus();
+  return options_.prune ? PruneUnreferenced(layers) : OkStatus();
 }
 
-Status ModelStore::Prune() {
+Status ModelStore::PruneUnreferenced(const std::set<std::string>& digests) {
   std::set<std::string> referenced;
   std::error_code ec;
   const fs::path base = options_.root + "/manifests";
   for (auto it = fs::recursive_directory_iterator(base, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (!it->is_regular_file()) continue;
+    if (!it->is_regular_file() || it->path().filename().string().find(".tmp-") != std::string::npos) continue;
     auto bytes = ReadAll(it->path().string());
     json m = bytes.ok() ? json::parse(*bytes, nullptr, false) : json();
     if (!m.is_object()) return OkStatus();  // unreadable manifest: keep every blob
@@ -259,9 +307,10 @@ Status ModelStore::Prune() {
       if (layer.is_object()) referenced.insert(layer.value("digest", ""));
     }
   }
-  for (const auto& entry : fs::directory_iterator(options_.root + "/blobs", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (IsBlobFileName(name) && !referenced.count("sha256:" + name.substr(7))) fs::remove(entry.path(), ec);
+  if (ec) return OkStatus();  // the listing failed: keep every blob
+  for (const auto& digest : digests) {
+    // An unlinked blob stays readable to a runner that has it open (mmap).
+    if (IsValidDigest(digest) && !referenced.count(digest)) fs::remove(BlobPath(digest), ec);
   }
   return OkStatus();
 }
@@ -305,6 +354,33 @@ Status ModelStore::RemoveUnreferencedBlobs(const std::vector<std::string>& diges
 struct BlobUpload::Hasher {
   Sha256 sha;
 };
+
+StatusOr<std::unique_ptr<PendingBlob>> ModelStore::NewPendingBlob() {
+  const std::string dir = options_.root + "/blobs";
+  const std::string temp = dir + "/pending.tmp-" + std::to_string(::getpid()) + "-" + std::to_string(g_upload_counter++);
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return InternalError(std::string("cannot create a blob: ") + std::strerror(errno));
+  ::close(fd);
+  return std::make_unique<PendingBlob>(temp, dir);
+}
+
+PendingBlob::~PendingBlob() {
+  if (!done_) ::unlink(temp_path_.c_str());
+}
+
+StatusOr<std::string> PendingBlob::Commit() {
+  ASSIGN_OR_RETURN(std::string hex, Sha256File(temp_path_));
+  int fd = ::open(temp_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return InternalError("the new blob disappeared before it was stored");
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!synced) return InternalError("cannot flush the new blob to disk");
+  const std::string final_path = blobs_dir_ + "/sha256-" + hex;
+  if (::rename(temp_path_.c_str(), final_path.c_str()) != 0) return InternalError("cannot move the new blob into place");
+  done_ = true;
+  RETURN_IF_ERROR(SyncDirectory(blobs_dir_));
+  return "sha256:" + hex;
+}
 
 StatusOr<std::unique_ptr<BlobUpload>> ModelStore::BeginUpload(const std::string& digest) {
   if (!IsValidDigest(digest)) return InvalidArgumentError("invalid digest format");

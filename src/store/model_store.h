@@ -3,13 +3,16 @@
 // application/vnd.ollama.image.* layers) and blobs/sha256-<64 hex>. Blobs are
 // immutable and content-addressed; manifests are written last and atomically.
 // Thread-safety: all methods may be called concurrently; writers (create,
-// copy, delete, blob commits) are serialised on an internal mutex.
+// copy, delete, blob commits) are serialised on an internal mutex. Callers
+// that run longer operations on one name (a create that quantizes, a pull)
+// hold that name's lock from name_locks() around them.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +21,7 @@
 
 #include "base/status.h"
 #include "store/model_name.h"
+#include "store/name_locks.h"
 
 namespace suanli::store {
 
@@ -42,11 +46,14 @@ struct ModelRecord {
   std::string template_text;
   nlohmann::json messages = nlohmann::json::array();
   std::vector<std::string> licenses;
+  std::vector<std::string> adapter_paths;  // LoRA GGUF blobs, in order
 };
 
 // What /api/create asks for (blob digests are "sha256:<hex>").
 struct CreateSpec {
   std::string model_digest;
+  bool new_model_layer = false;              // made by this create (e.g. quantized)
+  std::vector<std::string> adapter_digests;  // LoRA adapters, applied in order
   nlohmann::json parameters = nlohmann::json::object();
   std::string system;
   std::string template_text;
@@ -55,6 +62,7 @@ struct CreateSpec {
 };
 
 class BlobUpload;
+class PendingBlob;
 
 class ModelStore {
  public:
@@ -75,8 +83,15 @@ class ModelStore {
   // Starts an upload of a blob with this digest (InvalidArgument for a bad
   // digest). Commit verifies the hash; nothing partial is ever visible.
   StatusOr<std::unique_ptr<BlobUpload>> BeginUpload(const std::string& digest);
+  // A temp file inside blobs/ for a blob that another writer (e.g. a
+  // quantizer process) produces; see PendingBlob.
+  StatusOr<std::unique_ptr<PendingBlob>> NewPendingBlob();
 
-  // Writes the model. `progress` receives Ollama's status lines.
+  // Per-name serialisation of create, delete, copy and pull.
+  NameLocks& name_locks() { return name_locks_; }
+
+  // Writes the model (over an existing one whose name differs only in case).
+  // `progress` receives Ollama's status lines.
   Status Create(const std::string& name, const CreateSpec& spec,
                 const std::function<void(const std::string&)>& progress);
   Status Copy(const std::string& source, const std::string& destination);
@@ -94,10 +109,36 @@ class ModelStore {
   explicit ModelStore(Options options) : options_(std::move(options)) {}
   StatusOr<std::string> WriteBlobBytes(const std::string& data);  // returns "sha256:<hex>"
   StatusOr<ModelRecord> Load(const ModelName& name, const std::string& manifest_file) const;
-  Status Prune();
+  // The spelling of an existing model whose name differs only in case (as
+  // Ollama's getExistingName), else `name`: writes never make two manifests
+  // for one name.
+  ModelName ExistingSpelling(const ModelName& name) const;
+  // Removes those of `digests` that no manifest references any more.
+  // REQUIRES: write_mu_ held.
+  Status PruneUnreferenced(const std::set<std::string>& digests);
 
   Options options_;
   mutable std::mutex write_mu_;
+  NameLocks name_locks_;
+};
+
+// A blob written by someone else at temp_path() (a name that startup
+// recovery removes). Commit hashes the file, makes it durable and moves it
+// to blobs/sha256-<hex>; destroying it without Commit removes the file.
+// Not thread-safe.
+class PendingBlob {
+ public:
+  PendingBlob(std::string temp_path, std::string blobs_dir)
+      : temp_path_(std::move(temp_path)), blobs_dir_(std::move(blobs_dir)) {}
+  ~PendingBlob();
+  const std::string& temp_path() const { return temp_path_; }
+  // Returns "sha256:<hex>". Internal when the file is missing or cannot be
+  // flushed or moved.
+  StatusOr<std::string> Commit();
+
+ private:
+  std::string temp_path_, blobs_dir_;
+  bool done_ = false;
 };
 
 // An upload in progress. Not thread-safe; destroying it without Commit

@@ -203,8 +203,13 @@ StatusOr<nlohmann::json> ToCreateRequest(const Modelfile& m, const CreateRequest
 
   auto local = [&](const std::string& instruction, const std::string& v, const char* field) -> Status {
     if (!options.allow_local_paths) {
-      if (!IsDigestRef(v)) return InvalidArgumentError(instruction + " " + v + ": expected @sha256:<digest>");
-      req[field][instruction == "ADAPTER" ? "adapter.gguf" : "draft.gguf"] = v.substr(1);
+      if (!IsDigestRef(v)) {
+        return InvalidArgumentError(instruction + " " + v + ": local paths are not allowed here; upload the file " +
+                                    "with /api/blobs and use " + instruction + " @sha256:<digest>");
+      }
+      const std::string stem = instruction == "ADAPTER" ? "adapter" : "draft";
+      const size_t n = req.contains(field) ? req[field].size() : 0;
+      req[field][n == 0 ? stem + ".gguf" : stem + "-" + std::to_string(n) + ".gguf"] = v.substr(1);
       return OkStatus();
     }
     ASSIGN_OR_RETURN(std::string path, ExpandModelfilePath(v, options.modelfile_dir));

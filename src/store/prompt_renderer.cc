@@ -125,10 +125,4 @@ StatusOr<ChatPrompt> RenderChatPrompt(const GoTemplate& tmpl, const TemplateValu
   return InternalError("unreachable");
 }
 
-TemplateCapabilities CapabilitiesOf(const GoTemplate& tmpl) {
-  const auto vars = tmpl.Vars();
-  auto has = [&vars](std::string_view name) { return std::find(vars.begin(), vars.end(), name) != vars.end(); };
-  return {has("tools"), has("suffix"), has("think")};
-}
-
 }  // namespace suanli::store

@@ -50,13 +50,4 @@ struct ChatPrompt {
 StatusOr<ChatPrompt> RenderChatPrompt(const GoTemplate& tmpl, const TemplateValues& values, const PromptFits& fits,
                                       const GoTemplate::ExecOptions& options = {});
 
-// Capabilities a template gives a model, as Ollama infers them: tools when
-// it uses .Tools, insert when it uses .Suffix, thinking when it uses .Think.
-struct TemplateCapabilities {
-  bool tools = false;
-  bool insert = false;
-  bool thinking = false;
-};
-TemplateCapabilities CapabilitiesOf(const GoTemplate& tmpl);
-
 }  // namespace suanli::store

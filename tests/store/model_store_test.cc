@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
+#include <sstream>
 
 #include "base/sha256.h"
 #include "store/gguf_details.h"
@@ -165,6 +167,85 @@ TEST_F(ModelStoreTest, RecoveryRemovesTempFilesAndSkipsBrokenManifests) {
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 1u);
   EXPECT_EQ((*list)[0].name.Display(), "good:latest");
+}
+
+TEST_F(ModelStoreTest, AdapterLayersAndNewModelLayers) {
+  const std::string digest = UploadGguf();
+  const std::string adapter = "adapter bytes";
+  const std::string adapter_digest = "sha256:" + Sha256Hex(adapter);
+  auto up = store_->BeginUpload(adapter_digest);
+  ASSERT_TRUE((*up)->Write(adapter.data(), adapter.size()).ok());
+  ASSERT_TRUE((*up)->Commit().ok());
+  CreateSpec spec;
+  spec.model_digest = digest;
+  spec.new_model_layer = true;
+  spec.adapter_digests = {adapter_digest};
+  std::vector<std::string> progress;
+  ASSERT_TRUE(store_->Create("lora", spec, [&](const std::string& s) { progress.push_back(s); }).ok());
+  EXPECT_NE(std::find(progress.begin(), progress.end(), "creating new layer " + digest), progress.end());
+  EXPECT_NE(std::find(progress.begin(), progress.end(), "using existing layer " + adapter_digest), progress.end());
+  auto got = store_->Get("lora");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->adapter_paths, std::vector<std::string>{store_->BlobPath(adapter_digest)});
+  std::ifstream manifest(root_ + "/manifests/registry.ollama.ai/library/lora/latest");
+  std::stringstream text;
+  text << manifest.rdbuf();
+  EXPECT_NE(text.str().find("application/vnd.ollama.image.adapter"), std::string::npos);
+
+  spec.adapter_digests = {"sha256:" + std::string(64, 'e')};  // never uploaded
+  EXPECT_EQ(store_->Create("lora2", spec, [](const std::string&) {}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Get("lora2").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(ModelStoreTest, NamesDifferingInCaseShareOneManifest) {
+  CreateSpec spec;
+  spec.model_digest = UploadGguf();
+  ASSERT_TRUE(store_->Create("Mario", spec, [](const std::string&) {}).ok());
+  spec.system = "second";
+  ASSERT_TRUE(store_->Create("mario:LATEST", spec, [](const std::string&) {}).ok());
+  ASSERT_TRUE(store_->Copy("Mario", "MARIO").ok());
+  auto list = store_->List();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].name.Display(), "Mario:latest") << "the first spelling stays";
+  EXPECT_EQ((*list)[0].system, "second");
+}
+
+TEST_F(ModelStoreTest, PendingBlobsCommitOrVanish) {
+  {
+    auto pending = store_->NewPendingBlob();
+    ASSERT_TRUE(pending.ok());
+    std::ofstream((*pending)->temp_path()) << "abandoned";
+    EXPECT_EQ(BlobCount(), 1u);
+  }
+  EXPECT_EQ(BlobCount(), 0u) << "an abandoned pending blob is removed";
+  auto pending = store_->NewPendingBlob();
+  ASSERT_TRUE(pending.ok());
+  EXPECT_NE((*pending)->temp_path().find(".tmp-"), std::string::npos) << "recovery must recognise it";
+  std::ofstream((*pending)->temp_path()) << "quantized";
+  auto digest = (*pending)->Commit();
+  ASSERT_TRUE(digest.ok()) << digest.status().message();
+  EXPECT_EQ(*digest, "sha256:" + Sha256Hex("quantized"));
+  EXPECT_TRUE(store_->HasBlob(*digest));
+  pending->reset();
+  EXPECT_TRUE(store_->HasBlob(*digest)) << "a committed blob stays";
+}
+
+TEST_F(ModelStoreTest, DeleteFreesOnlyItsOwnLayers) {
+  const std::string digest = UploadGguf();
+  CreateSpec spec;
+  spec.model_digest = digest;
+  spec.system = "only mine";
+  ASSERT_TRUE(store_->Create("gone", spec, [](const std::string&) {}).ok());
+  // An upload for a create that has not been sent yet.
+  const std::string waiting = "uploaded for a later create";
+  const std::string waiting_digest = "sha256:" + Sha256Hex(waiting);
+  auto up = store_->BeginUpload(waiting_digest);
+  ASSERT_TRUE((*up)->Write(waiting.data(), waiting.size()).ok());
+  ASSERT_TRUE((*up)->Commit().ok());
+  ASSERT_TRUE(store_->Delete("gone").ok());
+  EXPECT_TRUE(store_->HasBlob(waiting_digest)) << "a blob no manifest names yet is not the delete's to free";
+  EXPECT_FALSE(store_->HasBlob(digest));
+  EXPECT_FALSE(store_->HasBlob("sha256:" + Sha256Hex("only mine")));
 }
 
 TEST(GgufDetailsTest, HumanParameterCounts) {

@@ -478,15 +478,5 @@ TEST(PromptRendererTest, MalformedToolsAndMessages) {
           .ok());
 }
 
-TEST(PromptRendererTest, Capabilities) {
-  auto tools = ParseOllamaTemplate(kLlama31Tools);
-  EXPECT_TRUE(CapabilitiesOf(*tools).tools);
-  EXPECT_FALSE(CapabilitiesOf(*tools).insert);
-  auto fim = ParseOllamaTemplate("{{ if .Suffix }}{{ .Prompt }}{{ .Suffix }}{{ end }}{{ if .Think }}t{{ end }}");
-  EXPECT_TRUE(CapabilitiesOf(*fim).insert);
-  EXPECT_TRUE(CapabilitiesOf(*fim).thinking);
-  EXPECT_FALSE(CapabilitiesOf(*fim).tools);
-}
-
 }  // namespace
 }  // namespace suanli::store

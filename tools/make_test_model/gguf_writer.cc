@@ -45,7 +45,10 @@ StatusOr<gguf_context_ptr> BuildMetadata(const ModelSpec& spec,
   for (const MetaEntry& e : spec.metadata) {
     if (!IsTokenizerKey(e.key)) SetMeta(meta.get(), e);
   }
-  ASSIGN_OR_RETURN(*n_tokenizer_keys, CopyTokenizerKeys(vocab, meta.get()));
+  *n_tokenizer_keys = 0;
+  if (vocab != nullptr) {
+    ASSIGN_OR_RETURN(*n_tokenizer_keys, CopyTokenizerKeys(vocab, meta.get()));
+  }
   for (const MetaEntry& e : spec.metadata) {
     if (IsTokenizerKey(e.key)) SetMeta(meta.get(), e);
   }

@@ -24,7 +24,8 @@ struct WriteOptions {
   int n_threads = 1;
 };
 
-// Writes `spec` to `out_path`; on error nothing is left at `out_path`
+// Writes `spec` to `out_path` (`vocab` may be null: no tokenizer keys); on
+// error nothing is left at `out_path`
 // (an existing file there is untouched).
 StatusOr<WriteStats> WriteModel(const ModelSpec& spec, const gguf_context* vocab,
                                 const std::string& out_path,

@@ -1,6 +1,7 @@
 // make_test_model: writes random-weight GGUF models with a real tokenizer.
 //   make_test_model --preset NAME --out FILE [--seed N] [--vocab-dir DIR]
-//                   [--pooling mean|cls] [--chat-template FILE]
+//                   [--pooling mean|cls] [--type f32|f16|q8_0]
+//                   [--chat-template FILE]
 // Exit status 0 on success (one summary line on stdout), 1 on any error (one
 // lower-case line on stderr, no output file).
 #include <algorithm>
@@ -43,7 +44,7 @@ struct Args {
 void PrintHelp() {
   std::printf(
       "usage: %s --preset NAME --out FILE [--seed N] [--vocab-dir DIR] "
-      "[--pooling mean|cls] [--chat-template FILE]\n\n"
+      "[--pooling mean|cls] [--type f32|f16|q8_0] [--chat-template FILE]\n\n"
       "writes a random-weight gguf model (norms 1, biases 0, other weights "
       "N(0, 0.02))\nwith a real tokenizer copied from llama.cpp's "
       "models/ggml-vocab-*.gguf.\n\npresets:\n",
@@ -57,6 +58,7 @@ void PrintHelp() {
       "  --vocab-dir DIR  directory of ggml-vocab-*.gguf (default: "
       "$SUANLI_VOCAB_DIR,\n                   else %s)\n"
       "  --pooling P      tiny-embed pooling: mean (default) or cls\n"
+      "  --type T         tiny-chat weight matrices: f32 (default), f16 or q8_0\n"
       "  --chat-template FILE\n"
       "                   a Jinja chat template for tokenizer.chat_template (a\n"
       "                   relative path not found here is looked up in the vocab dir,\n"
@@ -82,6 +84,13 @@ StatusOr<Pooling> ParsePooling(std::string_view text) {
                               std::string(text) + "'");
 }
 
+StatusOr<WeightType> ParseType(std::string_view text) {
+  if (text == "f32") return WeightType::kF32;
+  if (text == "f16") return WeightType::kF16;
+  if (text == "q8_0") return WeightType::kQ8_0;
+  return InvalidArgumentError("--type must be f32, f16 or q8_0, got '" + std::string(text) + "'");
+}
+
 StatusOr<Args> ParseArgs(int argc, char** argv) {
   Args args;
   for (int i = 1; i < argc; ++i) {
@@ -96,7 +105,7 @@ StatusOr<Args> ParseArgs(int argc, char** argv) {
       continue;
     }
     if (flag != "--preset" && flag != "--out" && flag != "--seed" &&
-        flag != "--vocab-dir" && flag != "--pooling" && flag != "--chat-template") {
+        flag != "--vocab-dir" && flag != "--pooling" && flag != "--chat-template" && flag != "--type") {
       return InvalidArgumentError("unknown argument '" + flag + "' (see --help)");
     }
     if (!value) {
@@ -113,6 +122,8 @@ StatusOr<Args> ParseArgs(int argc, char** argv) {
       args.vocab_dir = *value;
     } else if (flag == "--chat-template") {
       args.chat_template = *value;
+    } else if (flag == "--type") {
+      ASSIGN_OR_RETURN(args.preset_options.type, ParseType(*value));
     } else {
       ASSIGN_OR_RETURN(args.preset_options.pooling, ParsePooling(*value));
     }
@@ -153,13 +164,18 @@ Status Run(const Args& args) {
   ASSIGN_OR_RETURN(const PresetInfo preset, FindPreset(args.preset));
   std::string dir = VocabDir(args);
   if (!dir.empty() && dir.back() != '/') dir += '/';
-  ASSIGN_OR_RETURN(const gguf_context_ptr vocab, LoadVocab(dir + preset.vocab_file));
+  // Adapters carry no tokenizer.
+  gguf_context_ptr vocab;
+  if (!preset.vocab_file.empty()) {
+    ASSIGN_OR_RETURN(vocab, LoadVocab(dir + preset.vocab_file));
+  }
   if (!args.chat_template.empty()) {
+    if (!vocab) return InvalidArgumentError("--chat-template does not apply to preset " + preset.name);
     ASSIGN_OR_RETURN(const std::string text, ReadTemplate(args.chat_template, dir));
     gguf_set_val_str(vocab.get(), "tokenizer.chat_template", text.c_str());
   }
   ASSIGN_OR_RETURN(const ModelSpec spec,
-                   BuildModelSpec(preset, VocabSize(vocab.get()), args.preset_options));
+                   BuildModelSpec(preset, vocab ? VocabSize(vocab.get()) : 0, args.preset_options));
 
   WriteOptions options;
   options.seed = args.seed;

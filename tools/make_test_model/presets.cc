@@ -169,8 +169,55 @@ ModelSpec BertSpec(const std::string& name, const EncoderShape& s,
   return spec;
 }
 
+// A random LoRA adapter for a qwen2 decoder of shape `s`: rank-`rank`
+// pairs <weight>.lora_a [in, rank] and <weight>.lora_b [rank, out] for every
+// attention and feed-forward matrix. alpha / rank scales the update so that
+// it visibly changes the tiny model's output.
+ModelSpec Qwen2LoraSpec(const std::string& name, const DecoderShape& s) {
+  constexpr int64_t kRank = 8;
+  ModelSpec spec;
+  spec.preset = name;
+  spec.arch = "qwen2";
+  spec.summary = "qwen2 lora adapter rank=" + std::to_string(kRank) +
+                 " n_embd=" + std::to_string(s.n_embd) +
+                 " n_layer=" + std::to_string(s.n_layer) + " f32";
+  spec.metadata = {
+      {"general.name", name},
+      {"general.type", std::string("adapter")},
+      {"adapter.type", std::string("lora")},
+      {"adapter.lora.alpha", 256.0f},
+  };
+  const int64_t n_embd_kv = s.n_embd / s.n_head * s.n_head_kv;
+  struct Weight {
+    const char* name;
+    int64_t in, out;
+  };
+  const Weight weights[] = {
+      {"attn_q.weight", s.n_embd, s.n_embd},   {"attn_k.weight", s.n_embd, n_embd_kv},
+      {"attn_v.weight", s.n_embd, n_embd_kv},  {"attn_output.weight", s.n_embd, s.n_embd},
+      {"ffn_gate.weight", s.n_embd, s.n_ff},   {"ffn_up.weight", s.n_embd, s.n_ff},
+      {"ffn_down.weight", s.n_ff, s.n_embd},
+  };
+  for (int i = 0; i < s.n_layer; ++i) {
+    for (const Weight& w : weights) {
+      spec.tensors.push_back(Matrix(Blk(i, w.name) + ".lora_a", w.in, kRank, GGML_TYPE_F32));
+      spec.tensors.push_back(Matrix(Blk(i, w.name) + ".lora_b", kRank, w.out, GGML_TYPE_F32));
+    }
+  }
+  return spec;
+}
+
 constexpr DecoderShape kTinyChat = {64, 2, 4, 2, 128, 4096, 1e6f, 1e-6f,
                                     QuantScheme::kF32, "f32"};
+
+DecoderShape WithType(DecoderShape s, WeightType type) {
+  switch (type) {
+    case WeightType::kF16: s.scheme = QuantScheme::kF16; s.scheme_name = "f16"; break;
+    case WeightType::kQ8_0: s.scheme = QuantScheme::kQ8_0; s.scheme_name = "q8_0"; break;
+    default: break;
+  }
+  return s;
+}
 constexpr EncoderShape kTinyEmbed = {64, 2, 4, 128, 512, 1e-12f, 2};
 
 // Qwen2.5-0.5B shapes (494,032,768 parameters with the qwen2 vocab).
@@ -189,30 +236,35 @@ struct PresetEntry {
 const std::vector<PresetEntry>& Table() {
   static const std::vector<PresetEntry> table = {
       {{"tiny-chat", kQwen2Vocab,
-        "qwen2, n_embd 64, 2 layers, 4/2 heads, f32, chatml template",
-        false},
-       [](const std::string& n, int64_t v, const PresetOptions&) {
-         return Qwen2Spec(n, kTinyChat, v);
+        "qwen2, n_embd 64, 2 layers, 4/2 heads, f32 (--type), chatml template",
+        false, true},
+       [](const std::string& n, int64_t v, const PresetOptions& o) {
+         return Qwen2Spec(n, WithType(kTinyChat, o.type), v);
+       }},
+      {{"tiny-chat-lora", "",
+        "a random lora adapter (rank 8, f32) for tiny-chat", false, false},
+       [](const std::string& n, int64_t, const PresetOptions&) {
+         return Qwen2LoraSpec(n, kTinyChat);
        }},
       {{"tiny-embed", kBertVocab,
         "bert (bge vocab), n_embd 64, 2 layers, 4 heads, f32, mean pooling",
-        true},
+        true, false},
        [](const std::string& n, int64_t v, const PresetOptions& o) {
          return BertSpec(n, kTinyEmbed, v, o.pooling);
        }},
       {{"qwen2-0.5b-q4_0", kQwen2Vocab,
-        "qwen2.5-0.5b shapes, every matrix q4_0 (about 284 mb)", false},
+        "qwen2.5-0.5b shapes, every matrix q4_0 (about 284 mb)", false, false},
        [](const std::string& n, int64_t v, const PresetOptions&) {
          return Qwen2Spec(n, Qwen05B(QuantScheme::kQ4_0, "q4_0"), v);
        }},
       {{"qwen2-0.5b-q8_0", kQwen2Vocab,
-        "qwen2.5-0.5b shapes, every matrix q8_0 (about 530 mb)", false},
+        "qwen2.5-0.5b shapes, every matrix q8_0 (about 530 mb)", false, false},
        [](const std::string& n, int64_t v, const PresetOptions&) {
          return Qwen2Spec(n, Qwen05B(QuantScheme::kQ8_0, "q8_0"), v);
        }},
       {{"qwen2-0.5b-q4_k_m", kQwen2Vocab,
         "qwen2.5-0.5b shapes, llama.cpp q4_k_m mix with its fallbacks",
-        false},
+        false, false},
        [](const std::string& n, int64_t v, const PresetOptions&) {
          return Qwen2Spec(n, Qwen05B(QuantScheme::kQ4_K_M, "q4_k_m"), v);
        }},
@@ -242,13 +294,16 @@ StatusOr<PresetInfo> FindPreset(const std::string& name) {
 
 StatusOr<ModelSpec> BuildModelSpec(const PresetInfo& preset, int64_t n_vocab,
                                    const PresetOptions& options) {
-  if (n_vocab <= 0) {
+  if (n_vocab <= 0 && !preset.vocab_file.empty()) {
     return InvalidArgumentError("vocabulary " + preset.vocab_file +
                                 " has no tokens");
   }
   if (options.pooling != Pooling::kDefault && !preset.has_pooling) {
     return InvalidArgumentError("--pooling does not apply to preset " +
                                 preset.name);
+  }
+  if (options.type != WeightType::kDefault && !preset.has_type) {
+    return InvalidArgumentError("--type does not apply to preset " + preset.name);
   }
   for (const PresetEntry& e : Table()) {
     if (e.info.name == preset.name) return e.build(preset.name, n_vocab, options);

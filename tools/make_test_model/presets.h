@@ -14,15 +14,20 @@ namespace suanli::tools {
 
 enum class Pooling { kDefault, kMean, kCls };
 
+// Weight types a tiny decoder preset may be written with (--type).
+enum class WeightType { kDefault, kF32, kF16, kQ8_0 };
+
 struct PresetOptions {
   Pooling pooling = Pooling::kDefault;  // only meaningful for embedding presets
+  WeightType type = WeightType::kDefault;  // tiny-chat only
 };
 
 struct PresetInfo {
   std::string name;
-  std::string vocab_file;   // e.g. "ggml-vocab-qwen2.gguf"
+  std::string vocab_file;   // e.g. "ggml-vocab-qwen2.gguf"; empty: no tokenizer (adapters)
   std::string description;  // one line for --help
   bool has_pooling = false;  // accepts --pooling
+  bool has_type = false;     // accepts --type
 };
 
 // All presets, in --help order.

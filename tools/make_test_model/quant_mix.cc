@@ -44,6 +44,7 @@ ggml_type Q4KMType(WeightRole role, int layer, int n_layer) {
 uint32_t FileType(QuantScheme scheme) {
   switch (scheme) {
     case QuantScheme::kF32: return 0;      // LLAMA_FTYPE_ALL_F32
+    case QuantScheme::kF16: return 1;      // LLAMA_FTYPE_MOSTLY_F16
     case QuantScheme::kQ4_0: return 2;     // LLAMA_FTYPE_MOSTLY_Q4_0
     case QuantScheme::kQ8_0: return 7;     // LLAMA_FTYPE_MOSTLY_Q8_0
     case QuantScheme::kQ4_K_M: return 15;  // LLAMA_FTYPE_MOSTLY_Q4_K_M
@@ -56,6 +57,7 @@ ggml_type ChooseWeightType(QuantScheme scheme, WeightRole role, int layer,
   ggml_type type = GGML_TYPE_F32;
   switch (scheme) {
     case QuantScheme::kF32: type = GGML_TYPE_F32; break;
+    case QuantScheme::kF16: type = GGML_TYPE_F16; break;
     case QuantScheme::kQ4_0: type = GGML_TYPE_Q4_0; break;
     case QuantScheme::kQ8_0: type = GGML_TYPE_Q8_0; break;
     case QuantScheme::kQ4_K_M: type = Q4KMType(role, layer, n_layer); break;

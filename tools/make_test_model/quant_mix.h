@@ -9,7 +9,7 @@
 
 namespace suanli::tools {
 
-enum class QuantScheme { kF32, kQ4_0, kQ8_0, kQ4_K_M };
+enum class QuantScheme { kF32, kF16, kQ4_0, kQ8_0, kQ4_K_M };
 
 // What a 2-D weight is used for; decides the Q4_K_M exceptions.
 enum class WeightRole {
