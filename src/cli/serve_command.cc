@@ -15,6 +15,8 @@
 #include "base/log.h"
 #include "cli/commands.h"
 #include "cli/serve_config.h"
+#include "rag/analyzer.h"
+#include "rag/collection_manager.h"
 
 namespace suanli::cli {
 
@@ -45,8 +47,17 @@ int Serve() {
     std::fprintf(stderr, "Error: %s\n", store.status().message().c_str());
     return 1;
   }
+  // RAG collections: keyword search through the CJK-aware FTS5 tokenizer.
+  config->rag.fts_tokenizer = "suanli";
+  config->rag.register_tokenizer = [](sqlite3* db) { return rag::RegisterFtsTokenizer(db); };
+  config->rag.build_match_query = [](std::string_view query) { return rag::BuildFtsMatchQuery(query); };
+  auto collections = rag::CollectionManager::Open(config->rag);
+  if (!collections.ok()) {
+    std::fprintf(stderr, "Error: %s\n", collections.status().message().c_str());
+    return 1;
+  }
   sched::Scheduler scheduler(config->sched);
-  server::Server server(config->server, store->get(), &scheduler);
+  server::Server server(config->server, store->get(), &scheduler, collections->get());
 
   std::atomic<bool> done{false};
   std::thread signals([&] {

@@ -6,8 +6,13 @@
 
 namespace suanli::server {
 
-Server::Server(ServerOptions options, store::ModelStore* store, sched::Scheduler* scheduler)
-    : options_(std::move(options)), store_(store), scheduler_(scheduler), http_(std::make_unique<httplib::Server>()) {
+Server::Server(ServerOptions options, store::ModelStore* store, sched::Scheduler* scheduler,
+               rag::CollectionManager* rag)
+    : options_(std::move(options)),
+      store_(store),
+      scheduler_(scheduler),
+      rag_(rag),
+      http_(std::make_unique<httplib::Server>()) {
   // Streams hold a worker for their whole length: let the pool grow.
   http_->new_task_queue = [] { return new httplib::ThreadPool(8, 1024); };
   http_->set_tcp_nodelay(true);  // streamed chunks must not wait for Nagle + delayed ACKs
@@ -40,6 +45,7 @@ Server::Server(ServerOptions options, store::ModelStore* store, sched::Scheduler
   RegisterEmbedRoutes();
   RegisterOpenAIRoutes();
   RegisterOpenAIModelRoutes();
+  RegisterRagRoutes();
 }
 
 Server::~Server() = default;
@@ -66,7 +72,7 @@ void Server::RegisterBasicRoutes() {
       {"/api/create", {"POST"}},   {"/api/version", {"GET", "HEAD"}}, {"/api/pull", {"POST"}},
       {"/api/push", {"POST"}},
       {"/v1/chat/completions", {"POST"}}, {"/v1/completions", {"POST"}}, {"/v1/embeddings", {"POST"}},
-      {"/v1/models", {"GET"}},
+      {"/v1/models", {"GET"}},     {"/api/rag/collections", {"GET", "POST"}}, {"/api/rag/search", {"POST"}},
   };
   auto not_allowed = [](const httplib::Request&, httplib::Response& res) {
     res.status = 405;
