@@ -64,10 +64,10 @@ int RunList(const RagFlags& f) {
   if (f.collection.empty()) {
     auto reply = client.Get("/api/rag/collections");
     if (!reply.ok()) return PrintError(reply.status());
-    std::vector<std::vector<std::string>> rows = {{"NAME", "EMBED MODEL", "DOCUMENTS", "CHUNKS", "MODIFIED"}};
+    std::vector<std::vector<std::string>> rows = {{"NAME", "EMBED MODEL", "DOCUMENTS", "CHUNKS", "CREATED"}};
     for (const json& c : JsonField(*reply, "collections")) {
       rows.push_back({JsonString(c, "name"), JsonString(c, "embed_model"), std::to_string(JsonInt(c, "documents")),
-                      std::to_string(JsonInt(c, "chunks")), Ago(c, "modified_at")});
+                      std::to_string(JsonInt(c, "chunks")), Ago(c, "created_at")});
     }
     std::printf("%s", RenderTable(rows).c_str());
     return 0;

@@ -16,6 +16,8 @@
 #include "cli/commands.h"
 #include "cli/serve_config.h"
 #include "runner/quantize_process.h"
+#include "rag/analyzer.h"
+#include "rag/collection_manager.h"
 
 namespace suanli::cli {
 
@@ -52,8 +54,17 @@ int Serve() {
                                 const std::function<void(uint64_t, uint64_t)>& progress) {
     return runner::QuantizeInChild({exe, r.input, r.output, r.type, 0}, progress);
   };
+  // RAG collections: keyword search through the CJK-aware FTS5 tokenizer.
+  config->rag.fts_tokenizer = "suanli";
+  config->rag.register_tokenizer = [](sqlite3* db) { return rag::RegisterFtsTokenizer(db); };
+  config->rag.build_match_query = [](std::string_view query) { return rag::BuildFtsMatchQuery(query); };
+  auto collections = rag::CollectionManager::Open(config->rag);
+  if (!collections.ok()) {
+    std::fprintf(stderr, "Error: %s\n", collections.status().message().c_str());
+    return 1;
+  }
   sched::Scheduler scheduler(config->sched);
-  server::Server server(config->server, store->get(), &scheduler);
+  server::Server server(config->server, store->get(), &scheduler, collections->get());
 
   std::atomic<bool> done{false};
   std::thread signals([&] {

@@ -1,5 +1,6 @@
 #include "cli/serve_config.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "api/host.h"
@@ -99,6 +100,19 @@ StatusOr<ServeConfig> LoadServeConfig() {
   if (c.sched.kv_cache_type != "f16" && c.sched.kv_cache_type != "q8_0" && c.sched.kv_cache_type != "q4_0") {
     return InvalidArgumentError("SUANLI_KV_CACHE_TYPE must be f16, q8_0 or q4_0");
   }
+  c.rag.root = c.home + "/rag";
+  int hnsw_threshold = 0;
+  ASSIGN_OR_RETURN(hnsw_threshold, IntSetting("RAG_HNSW_THRESHOLD", 50000, 0));
+  c.rag.hnsw_threshold = static_cast<size_t>(hnsw_threshold);
+  int max_document_mb = 0;
+  ASSIGN_OR_RETURN(max_document_mb, IntSetting("RAG_MAX_DOCUMENT_MB", 64, 1));
+  c.server.rag.max_document_bytes = static_cast<uint64_t>(max_document_mb) << 20;
+  int64_t url_timeout_ns = 0;
+  ASSIGN_OR_RETURN(url_timeout_ns, DurationSetting("RAG_URL_TIMEOUT", 30LL * 1000000000));
+  if (url_timeout_ns <= 0) return InvalidArgumentError("SUANLI_RAG_URL_TIMEOUT must be positive");
+  c.server.rag.url_timeout_s = static_cast<int>(std::max<int64_t>(1, url_timeout_ns / 1000000000));
+  c.server.rag.allow_private_urls = BoolSetting("RAG_ALLOW_PRIVATE_URLS");
+
   const std::string debug = Setting("DEBUG");
   c.debug = !debug.empty() && debug != "0" && debug != "false";
   return c;
@@ -132,6 +146,14 @@ std::vector<std::string> DescribeServeConfig(const ServeConfig& c) {
           "smallest part of a parallel download (bytes)"),
       row("SUANLI_PULL_STALL_TIMEOUT", FormatGoDuration(c.server.pull.download.stall_timeout_s * 1000000000LL),
           "retry a download part after this long without data"),
+      row("SUANLI_RAG_MAX_DOCUMENT_MB", std::to_string(c.server.rag.max_document_bytes >> 20),
+          "largest document a RAG collection accepts"),
+      row("SUANLI_RAG_URL_TIMEOUT", std::to_string(c.server.rag.url_timeout_s) + "s",
+          "give up fetching a document URL after this long without data"),
+      row("SUANLI_RAG_ALLOW_PRIVATE_URLS", c.server.rag.allow_private_urls ? "true" : "false",
+          "follow redirects to loopback and private addresses"),
+      row("SUANLI_RAG_HNSW_THRESHOLD", std::to_string(c.rag.hnsw_threshold),
+          "chunks from which a collection uses an HNSW index"),
       row("SUANLI_DEBUG", c.debug ? "1" : "0", "debug logging"),
   };
 }

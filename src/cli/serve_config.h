@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "rag/store_options.h"
 #include "sched/scheduler.h"
 #include "server/server.h"
 #include "store/model_store.h"
@@ -18,6 +19,7 @@ struct ServeConfig {
   store::ModelStore::Options store;
   sched::SchedulerOptions sched;
   server::ServerOptions server;
+  rag::StoreOptions rag;  // root: SUANLI_HOME/rag
   bool debug = false;
 };
 

@@ -1,6 +1,8 @@
 // /api/generate and /api/chat: the request is prepared (completion_prepare),
 // then answered as load/unload/debug replies or a streamed (NDJSON) or whole
-// completion in Ollama's shapes (native_format).
+// completion in Ollama's shapes (native_format). A "rag" object grounds the
+// question in a collection first (rag_grounding) and the final object then
+// carries "citations".
 #include <cpp-httplib/httplib.h>
 
 #include "server/completion_prepare.h"
@@ -16,6 +18,8 @@ void Server::RegisterGenerateRoutes() {
     options.client_gone = [&req] { return req.is_connection_closed(); };
     auto body = ParseOrderedBody(req);
     if (!body.ok()) return ReplyError(res, body.status());
+    auto citations = GroundWithRag(&*body, chat, options.client_gone);
+    if (!citations.ok()) return ReplyError(res, citations.status());
     auto prepared = PrepareCompletion(*body, CompletionDeps{store_, scheduler_, options_.defaults}, options);
     if (!prepared.ok()) return ReplyError(res, prepared.status());
 
@@ -41,9 +45,12 @@ void Server::RegisterGenerateRoutes() {
     if (!job->stream) {
       auto result = RunCompletion(*job, [](const CompletionDelta&) { return true; });
       if (!result.ok()) return ReplyError(res, result.status());
-      return ReplyJson(res, NativeFinal(*job, *result));
+      json final = NativeFinal(*job, *result);
+      if (!citations->is_null()) final["citations"] = *citations;
+      return ReplyJson(res, final);
     }
-    res.set_chunked_content_provider("application/x-ndjson", [job](size_t, httplib::DataSink& sink) {
+    res.set_chunked_content_provider("application/x-ndjson", [job, citations = *citations](size_t,
+                                                                                          httplib::DataSink& sink) {
       auto write = [&](const json& line) {
         const std::string text = JsonLine(line);
         return sink.write(text.data(), text.size());
@@ -55,7 +62,9 @@ void Server::RegisterGenerateRoutes() {
         return ok;
       });
       if (result.ok()) {
-        write(NativeFinal(*job, *result));
+        json final = NativeFinal(*job, *result);
+        if (!citations.is_null()) final["citations"] = citations;
+        write(final);
       } else if (result.status().code() != StatusCode::kCancelled) {
         write({{"error", result.status().message()}});
       }

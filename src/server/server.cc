@@ -6,8 +6,13 @@
 
 namespace suanli::server {
 
-Server::Server(ServerOptions options, store::ModelStore* store, sched::Scheduler* scheduler)
-    : options_(std::move(options)), store_(store), scheduler_(scheduler), http_(std::make_unique<httplib::Server>()),
+Server::Server(ServerOptions options, store::ModelStore* store, sched::Scheduler* scheduler,
+               rag::CollectionManager* rag)
+    : options_(std::move(options)),
+      store_(store),
+      scheduler_(scheduler),
+      rag_(rag),
+      http_(std::make_unique<httplib::Server>()),
       puller_(std::make_unique<store::Puller>(store, options_.pull)) {
   // Streams hold a worker for their whole length: let the pool grow.
   http_->new_task_queue = [] { return new httplib::ThreadPool(8, 1024); };
@@ -43,6 +48,7 @@ Server::Server(ServerOptions options, store::ModelStore* store, sched::Scheduler
   RegisterOpenAIRoutes();
   RegisterOpenAIModelRoutes();
   RegisterPullRoutes();
+  RegisterRagRoutes();
 }
 
 Server::~Server() = default;
@@ -69,7 +75,7 @@ void Server::RegisterBasicRoutes() {
       {"/api/create", {"POST"}},   {"/api/version", {"GET", "HEAD"}}, {"/api/pull", {"POST"}},
       {"/api/push", {"POST"}},
       {"/v1/chat/completions", {"POST"}}, {"/v1/completions", {"POST"}}, {"/v1/embeddings", {"POST"}},
-      {"/v1/models", {"GET"}},
+      {"/v1/models", {"GET"}},     {"/api/rag/collections", {"GET", "POST"}}, {"/api/rag/search", {"POST"}},
   };
   auto not_allowed = [](const httplib::Request&, httplib::Response& res) {
     res.status = 405;

@@ -14,14 +14,21 @@
 #include <string>
 
 #include "base/status.h"
+#include "rag/collection.h"
 #include "sched/scheduler.h"
 #include "server/request_util.h"
 #include "store/model_store.h"
 #include "store/pull.h"
 
+namespace suanli::rag {
+class CollectionManager;
+}
+
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace suanli::server {
 
@@ -32,6 +39,14 @@ struct QuantizeRequest {
 };
 // Runs a quantization to the end; `progress` gets (completed, total) bytes.
 using QuantizeFn = std::function<Status(const QuantizeRequest&, const std::function<void(uint64_t, uint64_t)>& progress)>;
+// Documents for RAG collections: uploads and fetched pages are capped; a
+// URL is fetched with a stall timeout; redirects to loopback or private
+// addresses are refused unless allowed.
+struct RagServerOptions {
+  uint64_t max_document_bytes = 64ull << 20;
+  int url_timeout_s = 30;
+  bool allow_private_urls = false;
+};
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -42,11 +57,16 @@ struct ServerOptions {
   // How create quantizes (the composition root runs it in a child process,
   // away from the server). Empty: create refuses `quantize`.
   QuantizeFn quantize;
+  RagServerOptions rag;
 };
+
+struct DocumentUpload;
 
 class Server {
  public:
-  Server(ServerOptions options, store::ModelStore* store, sched::Scheduler* scheduler);
+  // `rag` may be null: the RAG routes then answer 503.
+  Server(ServerOptions options, store::ModelStore* store, sched::Scheduler* scheduler,
+         rag::CollectionManager* rag = nullptr);
   ~Server();
 
   // Binds and serves until Stop. Unavailable when the address is in use.
@@ -63,13 +83,32 @@ class Server {
   void RegisterOpenAIRoutes();
   void RegisterOpenAIModelRoutes();
   void RegisterPullRoutes();
+  void RegisterRagRoutes();
 
   // /api/embed (or, with `legacy`, /api/embeddings) for a parsed body.
   StatusOr<json> Embed(const json& body, bool legacy, const std::function<bool()>& client_gone);
 
+  // Embeddings of `texts` by `model` through the scheduler (RAG).
+  StatusOr<std::vector<std::vector<float>>> EmbedTexts(const std::string& model, const std::vector<std::string>& texts,
+                                                       const std::function<bool()>& client_gone);
+  rag::EmbedFn EmbedderFor(const std::string& model, std::function<bool()> client_gone);
+  // GETs a page for ingestion (size cap, timeouts); sets its Content-Type.
+  StatusOr<std::string> FetchDocumentUrl(const std::string& url, std::string* content_type,
+                                         const std::function<bool()>& client_gone);
+  // Loads, chunks, embeds and stores one uploaded document; replies (or
+  // streams progress) on `res`.
+  void IngestDocument(std::shared_ptr<rag::Collection> collection, DocumentUpload upload, const httplib::Request& req,
+                      httplib::Response& res);
+  // For a chat/generate body with a "rag" object: retrieves passages for the
+  // question, rewrites the question into a grounded prompt, removes "rag",
+  // and returns the citations (null when the body has no "rag" or asks
+  // nothing).
+  StatusOr<json> GroundWithRag(nlohmann::ordered_json* body, bool chat, const std::function<bool()>& client_gone);
+
   ServerOptions options_;
   store::ModelStore* store_;
   sched::Scheduler* scheduler_;
+  rag::CollectionManager* rag_;
   std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<store::Puller> puller_;
 };

@@ -13,28 +13,6 @@
 namespace suanli::testing {
 namespace {
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-CliResult Cli(const ServerHarness& server, const std::string& args, const std::string& stdin_text = "") {
-  const char* bin = std::getenv("SUANLI_BIN");
-  std::string cmd = "SUANLI_HOST=127.0.0.1:" + std::to_string(server.port()) + " SUANLI_HOME=" + server.home() +
-                    "/cli " + (bin ? bin : "suanli") + " " + args + " 2>&1";
-  if (!stdin_text.empty()) cmd = "printf '%s' '" + stdin_text + "' | " + cmd;
-  else cmd += " </dev/null";
-  CliResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 class CliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

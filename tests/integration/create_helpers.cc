@@ -40,21 +40,6 @@ std::string UploadBlob(ServerHarness& server, const std::string& bytes) {
   return digest;
 }
 
-CliResult RunCli(const ServerHarness& server, const std::string& args) {
-  const char* bin = std::getenv("SUANLI_BIN");
-  const std::string cmd = "SUANLI_HOST=127.0.0.1:" + std::to_string(server.port()) + " SUANLI_HOME=" + server.home() +
-                          "/cli " + (bin ? bin : "suanli") + " " + args + " 2>&1 </dev/null";
-  CliResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 json Generate(ServerHarness& server, const std::string& model, int n) {
   return server
       .Post("/api/generate", json{{"model", model},

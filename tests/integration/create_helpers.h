@@ -1,5 +1,5 @@
 // Helpers of the create integration tests: the extra test models, blob
-// uploads, the CLI, greedy generation, and a consistency check of a store
+// uploads, greedy generation, and a consistency check of a store
 // folder (every manifest's blobs exist; no temp files).
 #pragma once
 
@@ -17,13 +17,6 @@ std::string TinyChatLoraModel();  // a LoRA adapter for tiny-chat
 std::string ReadFile(const std::string& path);
 // Uploads `bytes` as a blob; returns "sha256:<hex>" (empty on failure).
 std::string UploadBlob(ServerHarness& server, const std::string& bytes);
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr together
-};
-// Runs `suanli <args>` against `server`.
-CliResult RunCli(const ServerHarness& server, const std::string& args);
 
 // Greedy generation (seed 7, temperature 0, `n` tokens): the reply body.
 json Generate(ServerHarness& server, const std::string& model, int n = 12);

@@ -81,7 +81,7 @@ TEST(CreateQuantizeTest, QuantizesAnF16ModelAndRunsIt) {
   // The CLI's -q, with the Modelfile naming the F16 file.
   const std::string modelfile = server.home() + "/Modelfile.q4";
   std::ofstream(modelfile) << "FROM " << TinyChatF16Model() << "\nPARAMETER num_thread 1\n";
-  auto cli = RunCli(server, "create q4 -q q4_K_M -f " + modelfile);
+  auto cli = Cli(server, "create q4 -q q4_K_M -f " + modelfile);
   ASSERT_EQ(cli.exit_code, 0) << cli.out;
   EXPECT_NE(cli.out.find("quantizing F16 model to Q4_K_M"), std::string::npos) << cli.out;
   EXPECT_EQ(Show(server, "q4")["details"]["quantization_level"], "Q4_K_M");
@@ -153,9 +153,9 @@ TEST(CreateAdapterTest, CreateRunShowAndRecreate) {
   std::ofstream(dir + "/Modelfile.lora") << "FROM " << TinyChatF16Model() << "\nADAPTER " << TinyChatLoraModel()
                                          << "\nPARAMETER num_thread 1\n";
   std::ofstream(dir + "/Modelfile.plain") << "FROM " << TinyChatF16Model() << "\nPARAMETER num_thread 1\n";
-  auto lora = RunCli(server, "create lora -f " + dir + "/Modelfile.lora");
+  auto lora = Cli(server, "create lora -f " + dir + "/Modelfile.lora");
   ASSERT_EQ(lora.exit_code, 0) << lora.out;
-  ASSERT_EQ(RunCli(server, "create plain -f " + dir + "/Modelfile.plain").exit_code, 0);
+  ASSERT_EQ(Cli(server, "create plain -f " + dir + "/Modelfile.plain").exit_code, 0);
 
   json with = Generate(server, "lora");
   json without = Generate(server, "plain");
@@ -171,13 +171,13 @@ TEST(CreateAdapterTest, CreateRunShowAndRecreate) {
   EXPECT_NE(pid_lora, pid_plain);
 
   // show --modelfile names the adapter blob; the Modelfile re-creates it.
-  auto show = RunCli(server, "show --modelfile lora");
+  auto show = Cli(server, "show --modelfile lora");
   ASSERT_EQ(show.exit_code, 0) << show.out;
   const std::string adapter_line = LineOf(show.out, "ADAPTER");
   EXPECT_NE(adapter_line.find("/blobs/sha256-"), std::string::npos) << show.out;
-  EXPECT_EQ(LineOf(RunCli(server, "show --modelfile plain").out, "ADAPTER"), "");
+  EXPECT_EQ(LineOf(Cli(server, "show --modelfile plain").out, "ADAPTER"), "");
   std::ofstream(dir + "/Modelfile.again") << show.out;
-  auto again = RunCli(server, "create again -f " + dir + "/Modelfile.again");
+  auto again = Cli(server, "create again -f " + dir + "/Modelfile.again");
   ASSERT_EQ(again.exit_code, 0) << again.out;
   const std::string again_modelfile = Show(server, "again")["modelfile"];
   EXPECT_EQ(LineOf(again_modelfile, "ADAPTER"), adapter_line);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -212,6 +213,23 @@ HttpReply ServerHarness::Stream(const std::string& path, const json& body,
   httplib::Error err;
   Client()->send(req, res, err);
   return out;
+}
+
+CliResult Cli(const ServerHarness& server, const std::string& args, const std::string& stdin_text) {
+  const char* bin = std::getenv("SUANLI_BIN");
+  std::string cmd = "SUANLI_HOST=127.0.0.1:" + std::to_string(server.port()) + " SUANLI_HOME=" + server.home() +
+                    "/cli " + (bin ? bin : "suanli") + " " + args + " 2>&1";
+  if (!stdin_text.empty()) cmd = "printf '%s' '" + stdin_text + "' | " + cmd;
+  else cmd += " </dev/null";
+  CliResult r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
 }
 
 }  // namespace suanli::testing

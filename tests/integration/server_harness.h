@@ -75,6 +75,14 @@ std::string TinyChatModel();
 std::string TinyEmbedModel();
 std::string TinyToolsModel();  // tiny-chat with Qwen2.5's template (tools)
 std::string TinyThinkModel();  // tiny-chat with Qwen3's template (tools, thinking)
+// Runs the suanli CLI against `server` (SUANLI_HOST set to it), with
+// `stdin_text` piped in (or /dev/null).
+struct CliResult {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr together
+};
+CliResult Cli(const ServerHarness& server, const std::string& args, const std::string& stdin_text = "");
+
 // True while the process exists.
 bool ProcessAlive(pid_t pid);
 // Runner pid of `name` in /api/ps, or 0.

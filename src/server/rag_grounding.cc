@@ -1,0 +1,76 @@
+// Grounded answers: a chat or generate request with a "rag" object has its
+// question answered from a collection. The passages found for the question
+// go into the prompt as numbered sources (rag/grounded_prompt) and the reply
+// carries them as "citations".
+#include "rag/collection_manager.h"
+#include "rag/grounded_prompt.h"
+#include "server/rag_request.h"
+#include "server/server.h"
+
+namespace suanli::server {
+
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+
+// The user's question: the last user message of a chat, the prompt of a
+// generate request. Null when there is none (a load-only request).
+ordered_json* QuestionField(ordered_json* body, bool chat, Status* error) {
+  if (!chat) {
+    auto prompt = body->find("prompt");
+    if (prompt == body->end() || prompt->is_null()) return nullptr;
+    if (!prompt->is_string()) {
+      *error = InvalidArgumentError("prompt must be a string");
+      return nullptr;
+    }
+    return prompt->get_ref<const std::string&>().empty() ? nullptr : &*prompt;
+  }
+  auto messages = body->find("messages");
+  if (messages == body->end() || !messages->is_array()) return nullptr;
+  for (auto it = messages->rbegin(); it != messages->rend(); ++it) {
+    if (!it->is_object() || it->value("role", "") != "user") continue;
+    auto content = it->find("content");
+    if (content == it->end() || !content->is_string()) {
+      *error = InvalidArgumentError("with rag, the last user message must have text content");
+      return nullptr;
+    }
+    return &*content;
+  }
+  if (!messages->empty()) *error = InvalidArgumentError("with rag, the messages must include a user message");
+  return nullptr;
+}
+
+}  // namespace
+
+StatusOr<json> Server::GroundWithRag(ordered_json* body, bool chat, const std::function<bool()>& client_gone) {
+  auto rag_field = body->find("rag");
+  if (rag_field == body->end()) return json();
+  if (rag_field->is_null()) {
+    body->erase(rag_field);
+    return json();
+  }
+  ASSIGN_OR_RETURN(RagSpec spec, ParseRagSpec(json(*rag_field)));
+  body->erase("rag");
+  Status error;
+  ordered_json* question = QuestionField(body, chat, &error);
+  RETURN_IF_ERROR(error);
+  if (question == nullptr) return json();  // nothing asked: a load request
+  if (rag_ == nullptr) return UnavailableError("rag is not enabled on this server");
+
+  ASSIGN_OR_RETURN(auto collection, rag_->Get(spec.collection));
+  ASSIGN_OR_RETURN(rag::CollectionInfo info, collection->Info());
+  spec.search.query = question->get<std::string>();
+  ASSIGN_OR_RETURN(std::vector<rag::SearchHit> hits,
+                   collection->Search(spec.search, EmbedderFor(info.embed_model, client_gone)));
+  std::vector<rag::PromptSource> sources;
+  json citations = json::array();
+  for (const auto& hit : hits) {
+    sources.push_back({hit.source, hit.text});
+    citations.push_back(CitationJson(hit));
+  }
+  ASSIGN_OR_RETURN(std::string prompt, rag::BuildGroundedPrompt(spec.search.query, sources, spec.prompt_template));
+  *question = prompt;
+  return citations;
+}
+
+}  // namespace suanli::server
