@@ -50,7 +50,7 @@ StatusOr<std::shared_ptr<Collection>> Collection::Open(const std::string& dir, c
 Status Collection::Load() {
   const std::string db_path = dir_ + "/" + kDatabaseFile;
   std::error_code ec;
-  if (!fs::is_regular_file(db_path, ec)) return NotFoundError("collection '" + name_ + "' does not exist");
+  if (!fs::is_regular_file(db_path, ec)) return NotFoundError("collection '" + name_ + "' not found");
   // Temp files of an index save that never finished.
   for (const auto& entry : fs::directory_iterator(dir_, ec)) {
     if (entry.path().filename().string().rfind(std::string(kIndexFile) + ".tmp-", 0) == 0) {

@@ -127,7 +127,7 @@ StatusOr<std::shared_ptr<Collection>> CollectionManager::Get(const std::string& 
 StatusOr<std::shared_ptr<Collection>> CollectionManager::GetLocked(const std::string& name) {
   if (auto it = open_.find(name); it != open_.end()) return it->second;
   if (!IsValidCollectionName(name) || !IsCollectionDir(options_.root + "/" + name)) {
-    return NotFoundError("collection '" + name.substr(0, 64) + "' does not exist");
+    return NotFoundError("collection '" + name.substr(0, 64) + "' not found");
   }
   ASSIGN_OR_RETURN(std::shared_ptr<Collection> collection,
                    Collection::Open(options_.root + "/" + name, name, options_));
@@ -162,7 +162,7 @@ Status CollectionManager::Delete(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string dir = options_.root + "/" + name;
   if (!IsValidCollectionName(name) || !IsCollectionDir(dir)) {
-    return NotFoundError("collection '" + name.substr(0, 64) + "' does not exist");
+    return NotFoundError("collection '" + name.substr(0, 64) + "' not found");
   }
   if (auto it = open_.find(name); it != open_.end()) {
     it->second->Close();
