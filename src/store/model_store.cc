@@ -323,6 +323,20 @@ StatusOr<std::string> ModelStore::ReadManifest(const ModelName& name) const {
 
 Status ModelStore::WriteManifest(const ModelName& name, std::string_view bytes) {
   std::lock_guard<std::mutex> lock(write_mu_);
+  // A delete of another model may have freed a layer this manifest shares
+  // since the caller saw it: never write a manifest whose blobs are missing.
+  json manifest = json::parse(bytes, nullptr, false);
+  if (!manifest.is_object()) return InvalidArgumentError("the manifest is not a JSON object");
+  json layers = manifest.value("layers", json::array());
+  if (!layers.is_array()) return InvalidArgumentError("the manifest's layers are not a list");
+  if (manifest.contains("config")) layers.push_back(manifest["config"]);
+  for (const json& layer : layers) {
+    const std::string digest = layer.is_object() ? layer.value("digest", "") : "";
+    if (!IsValidDigest(digest)) return InvalidArgumentError("the manifest names an invalid digest");
+    if (!HasBlob(digest)) {
+      return UnavailableError("layer " + digest + " was removed while the model was written; try again");
+    }
+  }
   const std::string path = options_.root + "/manifests/" + name.ManifestPath();
   RETURN_IF_ERROR(MakeDirectories(path.substr(0, path.find_last_of('/'))));
   return WriteFileAtomically(path, bytes);

@@ -79,6 +79,8 @@ Status Puller::Pull(const std::string& model, bool insecure, const PullProgressF
     return PullFromUrl(model, insecure, progress, flag);
   }
   ASSIGN_OR_RETURN(ModelName name, ParseModelName(model));
+  // One writer per name: a create, copy or delete of this name waits.
+  auto guard = store_->name_locks().Lock(name);
   return PullFromRegistry(name, insecure, progress, flag);
 }
 

@@ -39,6 +39,7 @@ Status Puller::PullFromUrl(const std::string& url, bool insecure, const PullProg
                            const std::atomic<bool>& gone) {
   ASSIGN_OR_RETURN(std::string name, NameForUrl(url));
   RETURN_IF_ERROR(ParseModelName(name).status());
+  auto guard = store_->name_locks().Lock(name);  // one writer per name
   net::FetchRequest head;
   head.method = "HEAD";
   head.url = url;

@@ -315,6 +315,23 @@ TEST_F(PullTest, ConcurrentPullsShareOneDownload) {
   EXPECT_TRUE(Listed(*server_, b.name));
 }
 
+TEST_F(PullTest, DeleteOfANameBeingPulledWaitsForThePull) {
+  const Published p = Publish(registry_, "library/busy", RandomBytes(6000000, 16));
+  registry_.SetFaults({.chunk_delay_ms = 5});  // about half a second of download
+  HttpReply pulled;
+  std::thread t([&] { pulled = PullWhole(p.name); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  // The delete waits for the pull to finish with the name, then removes a
+  // whole model: never a manifest left without its blobs.
+  const HttpReply deleted = server_->Delete("/api/delete", json{{"model", p.name}});
+  t.join();
+  EXPECT_EQ(pulled.status, 200) << pulled.body;
+  EXPECT_EQ(deleted.status, 200) << deleted.body;
+  EXPECT_FALSE(Listed(*server_, p.name));
+  EXPECT_FALSE(fs::exists(BlobFile(*server_, p.digest)));
+  registry_.SetFaults({});
+}
+
 TEST_F(PullTest, ANewVersionPrunesTheLayersOnlyTheOldOneUsed) {
   const Published v1 = Publish(registry_, "library/moving", RandomBytes(500000, 14));
   ASSERT_EQ(PullWhole(v1.name).status, 200);
