@@ -11,11 +11,14 @@ namespace suanli::cli {
 
 namespace {
 
-// SUANLI_<name>, else OLLAMA_<name>; trimmed of spaces and quotes.
+// SUANLI_<name>, else OLLAMA_<name>; trimmed of spaces and quotes. An empty
+// value counts as unset.
 std::string Setting(const char* name) {
   for (const char* prefix : {"SUANLI_", "OLLAMA_"}) {
     const char* v = std::getenv((std::string(prefix) + name).c_str());
-    if (v != nullptr) return api::TrimSettingValue(v);
+    if (v == nullptr) continue;
+    std::string value = api::TrimSettingValue(v);
+    if (!value.empty()) return value;
   }
   return "";
 }
