@@ -99,7 +99,7 @@ ServerHarness::ServerHarness(Env env) {
   dir_ = mkdtemp(tmpl);
   port_ = FreePort();
   env["SUANLI_HOST"] = "127.0.0.1:" + std::to_string(port_);
-  env["SUANLI_HOME"] = dir_ + "/home";
+  env.emplace("SUANLI_HOME", dir_ + "/home");
   env.emplace("SUANLI_MODELS", dir_ + "/models");
   const std::string bin = GetEnv("SUANLI_BIN", "suanli");
   const std::string log = dir_ + "/serve.log";
