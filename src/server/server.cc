@@ -37,6 +37,24 @@ Server::Server(ServerOptions options, store::ModelStore* store, sched::Scheduler
   http_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.status == 404 && res.body.empty()) res.set_content("404 page not found", "text/plain");
   });
+  // Request bodies are read into memory except on the streaming upload
+  // routes (blobs, RAG documents), which cap what they read themselves: a
+  // declared length over the limit is refused before a byte is read.
+  http_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    const bool streamed = req.path.rfind("/api/blobs/", 0) == 0 ||
+                          (req.path.rfind("/api/rag/collections/", 0) == 0 && req.method == "POST");
+    if (streamed || !req.has_header("Content-Length")) return httplib::Server::HandlerResponse::Unhandled;
+    const std::string length = req.get_header_value("Content-Length");
+    const bool digits = !length.empty() && length.find_first_not_of("0123456789") == std::string::npos;
+    if (digits && (length.size() > 15 || std::stoull(length) > options_.max_request_bytes)) {
+      res.status = 413;
+      res.set_content(json{{"error", "request body too large (the limit is " +
+                                         std::to_string(options_.max_request_bytes >> 20) + " MiB)"}}.dump(),
+                      "application/json; charset=utf-8");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   http_->set_logger([](const httplib::Request& req, const httplib::Response& res) {
     LogDebug(req.method + " " + req.path + " " + std::to_string(res.status));
   });

@@ -53,6 +53,8 @@ struct ServerOptions {
   int port = 11434;
   std::string version = "0.0.0";
   RequestDefaults defaults;
+  // Largest JSON request body (413 beyond); uploads have their own caps.
+  uint64_t max_request_bytes = 32ull << 20;
   store::PullOptions pull;
   // How create quantizes (the composition root runs it in a child process,
   // away from the server). Empty: create refuses `quantize`.

@@ -1,5 +1,9 @@
 // Ollama's native API against the real server: every endpoint, streaming and
 // not, and the errors clients rely on.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -33,6 +37,30 @@ TEST_F(ApiTest, RootVersionAndHead) {
   EXPECT_EQ(server_->Head("/").status, 200);
   auto version = server_->Get("/api/version").Json();
   EXPECT_TRUE(version["version"].is_string());
+}
+
+TEST_F(ApiTest, OversizedJsonBodyIs413BeforeItIsRead) {
+  // Only the headers of a 40 MiB JSON body are sent: the answer comes from
+  // the declared length, before the server reads (or buffers) any of it.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  const std::string head =
+      "POST /api/generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Content-Length: 41943040\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  std::string answer;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof(buf), 0)) > 0) answer.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
+  EXPECT_NE(answer.find("request body too large"), std::string::npos) << answer;
+  EXPECT_EQ(server_->Get("/api/version").status, 200);
 }
 
 TEST_F(ApiTest, TagsAndShow) {
