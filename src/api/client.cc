@@ -6,13 +6,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <mutex>
-#include <thread>
 #include <vector>
+
+#include "base/periodic_thread.h"
 
 namespace suanli::api {
 
@@ -66,36 +65,6 @@ std::string TrimmedText(const std::string& text) {
   if (begin == std::string::npos) return "";
   return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
 }
-
-// Calls client->stop() (from its own thread) once `cancel` becomes true, so a
-// blocked read returns at once and the server sees the connection close.
-class CancelWatcher {
- public:
-  CancelWatcher(httplib::Client* client, const std::atomic<bool>* cancel) {
-    if (cancel == nullptr) return;
-    thread_ = std::thread([this, client, cancel] {
-      std::unique_lock<std::mutex> lock(mu_);
-      while (!done_) {
-        if (cancel->load()) client->stop();  // repeated: a stop before connect is lost
-        cv_.wait_for(lock, std::chrono::milliseconds(50));
-      }
-    });
-  }
-  ~CancelWatcher() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;  // GUARDED_BY(mu_)
-  std::thread thread_;
-};
 
 struct FileCloser {
   void operator()(FILE* f) const { std::fclose(f); }
@@ -259,7 +228,14 @@ Status ApiClient::PostStreamRaw(const std::string& path, const std::string& body
   httplib::Error err = httplib::Error::Success;
   bool sent;
   {
-    CancelWatcher watcher(client.get(), cancel);
+    // Stops the client (from another thread) once `cancel` is set, so a
+    // blocked read returns at once and the server sees the connection close.
+    // Repeated: a stop before the connection is made would be lost.
+    httplib::Client* raw = client.get();
+    PeriodicThread watcher(std::chrono::milliseconds(50), cancel == nullptr ? std::function<bool()>() : [raw, cancel] {
+      if (cancel->load()) raw->stop();
+      return true;
+    });
     sent = client->send(req, res, err);
   }
   if (stopped || (cancel != nullptr && cancel->load())) return CancelledError("the request was cancelled");

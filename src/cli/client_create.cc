@@ -16,6 +16,7 @@
 #include "cli/client_common.h"
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
+#include "cli/status_stream.h"
 #include "store/modelfile.h"
 
 namespace suanli::cli {
@@ -81,22 +82,8 @@ int RunCreate(const CreateFlags& f) {
   request["stream"] = true;
   if (!f.quantize.empty()) request["quantize"] = f.quantize;
 
-  std::string last_status;
-  std::map<std::string, std::unique_ptr<ProgressBar>> bars;
-  Status s = client.PostStream("/api/create", request, [&](const json& line) {
-    const std::string status = JsonString(line, "status");
-    const std::string digest = JsonString(line, "digest");
-    if (!digest.empty() && JsonInt(line, "total") > 0) {
-      auto& bar = bars[digest];
-      if (!bar) bar = std::make_unique<ProgressBar>(status, static_cast<uint64_t>(JsonInt(line, "total")));
-      bar->Set(static_cast<uint64_t>(std::max<int64_t>(0, JsonInt(line, "completed"))));
-    } else if (!status.empty() && status != last_status) {
-      for (auto& [_, bar] : bars) bar->Finish();
-      std::fprintf(stderr, "%s\n", status.c_str());
-      last_status = status;
-    }
-    return true;
-  });
+  StatusStreamPrinter printer;
+  Status s = client.PostStream("/api/create", request, [&printer](const json& line) { return printer.OnLine(line); });
   if (!s.ok()) return PrintError(s);
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "cli/client_common.h"
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
+#include "cli/status_stream.h"
 
 namespace suanli::cli {
 
@@ -25,25 +26,8 @@ struct PullFlags {
 int RunPull(const PullFlags& f) {
   api::ApiClient client = ClientFromEnv();
   const json request = {{"model", f.name}, {"insecure", f.insecure}, {"stream", true}};
-  std::map<std::string, std::unique_ptr<ProgressBar>> bars;
-  std::string last_status;
-  Status s = client.PostStream("/api/pull", request, [&](const json& line) {
-    const std::string status = JsonString(line, "status");
-    const int64_t total = JsonInt(line, "total");
-    if (JsonField(line, "total").is_number() && total >= 0) {
-      const std::string digest = JsonString(line, "digest");
-      auto& bar = bars[digest.empty() ? status : digest];
-      if (!bar) bar = std::make_unique<ProgressBar>(status, static_cast<uint64_t>(total));
-      const int64_t completed = std::max<int64_t>(0, JsonInt(line, "completed"));
-      bar->Set(static_cast<uint64_t>(completed));
-      if (completed >= total) bar->Finish();
-    } else if (!status.empty() && status != last_status) {
-      for (auto& [_, bar] : bars) bar->Finish();
-      std::fprintf(stderr, "%s\n", status.c_str());
-      last_status = status;
-    }
-    return true;
-  });
+  StatusStreamPrinter printer;
+  Status s = client.PostStream("/api/pull", request, [&printer](const json& line) { return printer.OnLine(line); });
   if (!s.ok()) return PrintError(s);
   return 0;
 }

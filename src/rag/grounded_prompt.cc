@@ -1,6 +1,6 @@
 #include "rag/grounded_prompt.h"
 
-#include <cstdint>
+#include "rag/unicode_text.h"
 
 namespace suanli::rag {
 namespace {
@@ -18,34 +18,7 @@ constexpr std::string_view kChineseTemplate =
 constexpr std::string_view kContext = "{context}";
 constexpr std::string_view kQuestion = "{question}";
 
-// Decodes one code point starting at text[*i] and advances *i; invalid bytes
-// count as one unit each and decode to U+FFFD.
-uint32_t NextCodePoint(std::string_view text, size_t* i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char c = byte(*i);
-  int length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (length == 0 || *i + length > text.size()) {
-    ++*i;
-    return 0xFFFD;
-  }
-  uint32_t cp = length == 1 ? c : c & (0x7F >> length);
-  for (int k = 1; k < length; ++k) {
-    if ((byte(*i + k) & 0xC0) != 0x80) {
-      ++*i;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (byte(*i + k) & 0x3F);
-  }
-  *i += length;
-  return cp;
-}
-
-bool IsCjkIdeograph(uint32_t cp) {
-  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-         (cp >= 0x20000 && cp <= 0x3134F);
-}
-
-bool IsAsciiAlnum(uint32_t cp) {
+bool IsAsciiAlnum(char32_t cp) {
   return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
 }
 
@@ -54,8 +27,9 @@ bool IsAsciiAlnum(uint32_t cp) {
 PromptLanguage DetectQuestionLanguage(std::string_view question) {
   size_t cjk = 0, letters = 0;
   for (size_t i = 0; i < question.size();) {
-    const uint32_t cp = NextCodePoint(question, &i);
-    if (IsCjkIdeograph(cp)) {
+    char32_t cp;
+    i += DecodeUtf8At(question, i, &cp);
+    if (IsCjkChar(cp)) {
       ++cjk;
       ++letters;
     } else if (IsAsciiAlnum(cp)) {

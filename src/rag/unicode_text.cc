@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "base/utf8.h"
+
 namespace suanli::rag {
 
 namespace {
@@ -56,23 +58,7 @@ size_t DecodeUtf8At(std::string_view text, size_t pos, char32_t* cp) {
   return static_cast<size_t>(len);
 }
 
-void AppendCodePoint(char32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
+void AppendCodePoint(char32_t cp, std::string* out) { AppendUtf8(static_cast<uint32_t>(cp), out); }
 
 std::string SanitizeUtf8(std::string_view text) {
   std::string out;

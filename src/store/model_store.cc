@@ -344,23 +344,7 @@ Status ModelStore::WriteManifest(const ModelName& name, std::string_view bytes) 
 
 Status ModelStore::RemoveUnreferencedBlobs(const std::vector<std::string>& digests) {
   std::lock_guard<std::mutex> lock(write_mu_);
-  std::set<std::string> referenced;
-  std::error_code ec;
-  const fs::path base = options_.root + "/manifests";
-  for (auto it = fs::recursive_directory_iterator(base, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (!it->is_regular_file() || it->path().filename().string().find(".tmp-") != std::string::npos) continue;
-    auto bytes = ReadAll(it->path().string());
-    json m = bytes.ok() ? json::parse(*bytes, nullptr, false) : json();
-    if (!m.is_object()) return OkStatus();  // unreadable manifest: keep every blob
-    if (m.contains("config") && m["config"].is_object()) referenced.insert(m["config"].value("digest", ""));
-    for (const json& layer : m.value("layers", json::array())) {
-      if (layer.is_object()) referenced.insert(layer.value("digest", ""));
-    }
-  }
-  for (const auto& digest : digests) {
-    if (IsValidDigest(digest) && !referenced.count(digest)) fs::remove(BlobPath(digest), ec);
-  }
-  return OkStatus();
+  return PruneUnreferenced(std::set<std::string>(digests.begin(), digests.end()));
 }
 
 // ---- uploads ----------------------------------------------------------------

@@ -2,49 +2,17 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <set>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "base/periodic_thread.h"
 #include "store/registry_client.h"
 
 namespace suanli::store {
 
 namespace {
-
-// Polls `gone` on a thread of its own and raises `flag`, so that blocking
-// transfers (which watch the flag) stop soon after the client leaves.
-class GoneWatch {
- public:
-  GoneWatch(const std::function<bool()>& gone, std::atomic<bool>* flag) {
-    if (!gone) return;
-    thread_ = std::thread([this, &gone, flag] {
-      std::unique_lock<std::mutex> lock(mu_);
-      while (!done_ && !flag->load()) {
-        if (gone()) flag->store(true);
-        cv_.wait_for(lock, std::chrono::milliseconds(100));
-      }
-    });
-  }
-  ~GoneWatch() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;  // GUARDED_BY(mu_)
-  std::thread thread_;
-};
 
 PullProgress Line(const std::string& status) { return PullProgress{status, "", 0, 0, false}; }
 
@@ -74,7 +42,12 @@ Status Puller::Pull(const std::string& model, bool insecure, const PullProgressF
                     const std::function<bool()>& gone) {
   std::atomic<bool> flag{false};
   const std::function<bool()> stop = [this, &gone] { return shutting_down_.load() || (gone && gone()); };
-  GoneWatch watch(stop, &flag);
+  // Polls `stop` on a thread of its own and raises `flag`, so that blocking
+  // transfers (which watch the flag) end soon after the client leaves.
+  PeriodicThread watch(std::chrono::milliseconds(100), [&stop, &flag] {
+    if (stop()) flag = true;
+    return !flag.load();
+  });
   if (model.rfind("https://", 0) == 0 || model.rfind("http://", 0) == 0) {
     return PullFromUrl(model, insecure, progress, flag);
   }
