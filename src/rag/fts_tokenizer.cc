@@ -6,6 +6,7 @@
 #include <string>
 
 #include "rag/analyzer.h"
+#include "rag/fts_api.h"
 
 namespace suanli::rag {
 
@@ -71,16 +72,6 @@ int Tokenize(Fts5Tokenizer* tokenizer, void* context, int /*flags*/, const char*
 
 void DestroyOptions(void* context) { delete static_cast<AnalyzerOptions*>(context); }
 
-// The connection's fts5_api, through the documented SELECT fts5(?1) handshake.
-fts5_api* GetFtsApi(sqlite3* db) {
-  fts5_api* api = nullptr;
-  sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &statement, nullptr) != SQLITE_OK) return nullptr;
-  sqlite3_bind_pointer(statement, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
-  sqlite3_step(statement);
-  sqlite3_finalize(statement);
-  return api;
-}
 
 }  // namespace
 
