@@ -42,6 +42,17 @@ Status ValidateRequest(const SearchRequest& request) {
   return OkStatus();
 }
 
+// The ranking expression of keyword search (see StoreOptions::fts_rank_function).
+StatusOr<std::string> RankExpression(const std::string& function, size_t limit) {
+  if (function.empty()) return std::string("bm25(chunks_fts)");
+  for (char c : function) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+      return InternalError("the keyword ranking function name is not an identifier");
+    }
+  }
+  return function + "(chunks_fts, " + std::to_string(limit) + ")";
+}
+
 }  // namespace
 
 StatusOr<std::vector<SearchHit>> Collection::Search(const SearchRequest& request, const EmbedFn& embed) const {
@@ -122,19 +133,37 @@ StatusOr<std::vector<ScoredId>> Collection::KeywordSearch(Database& db, const st
                                                           const SqlFilter& filter, size_t limit) const {
   StatusOr<std::string> match =
       options_.build_match_query ? options_.build_match_query(query) : QuotedWordsMatchQuery(query);
-  if (!match.ok()) {
-    if (match.status().code() == StatusCode::kNotFound) return std::vector<ScoredId>();
-    return match.status();
+  if (!match.ok() && match.status().code() != StatusCode::kNotFound) return match.status();
+  std::string expression = match.ok() ? *match : std::string();
+  if (options_.selective_terms) {
+    ASSIGN_OR_RETURN(Statement count, Statement::Prepare(db, "SELECT count(*) FROM (SELECT 1 FROM chunks_fts "
+                                                             "WHERE chunks_fts MATCH ? LIMIT ?)"));
+    for (const std::string& term : options_.selective_terms(query)) {
+      RETURN_IF_ERROR(count.Reset());
+      RETURN_IF_ERROR(count.BindText(1, term));
+      RETURN_IF_ERROR(count.BindInt(2, static_cast<int64_t>(options_.selective_term_max_chunks) + 1));
+      ASSIGN_OR_RETURN(bool row, count.Step());
+      const int64_t matches = row ? count.ColumnInt(0) : 0;
+      if (matches < 1 || matches > static_cast<int64_t>(options_.selective_term_max_chunks)) continue;
+      if (!expression.empty()) expression += " OR ";
+      expression += term;
+    }
   }
-  if (match->empty()) return std::vector<ScoredId>();
-  std::string sql =
-      "SELECT c.id, bm25(chunks_fts) AS rank_score FROM chunks_fts "
-      "JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.id = c.document_id "
-      "WHERE chunks_fts MATCH ?";
-  if (!filter.empty()) sql += " AND " + filter.sql;
-  sql += " ORDER BY rank_score, c.id LIMIT ?";
+  if (expression.empty()) return std::vector<ScoredId>();
+  ASSIGN_OR_RETURN(const std::string rank, RankExpression(options_.fts_rank_function, limit));
+  // Without a filter the FTS table alone answers (its rowids are chunk ids).
+  std::string sql;
+  if (filter.empty()) {
+    sql = "SELECT rowid, " + rank +
+          " AS rank_score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank_score, rowid LIMIT ?";
+  } else {
+    sql = "SELECT c.id, " + rank +
+          " AS rank_score FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.id = "
+          "c.document_id WHERE chunks_fts MATCH ? AND " +
+          filter.sql + " ORDER BY rank_score, c.id LIMIT ?";
+  }
   ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, sql));
-  RETURN_IF_ERROR(stmt.BindText(1, *match));
+  RETURN_IF_ERROR(stmt.BindText(1, expression));
   RETURN_IF_ERROR(stmt.BindAll(filter.params, 2));
   RETURN_IF_ERROR(stmt.BindInt(2 + static_cast<int>(filter.params.size()), static_cast<int64_t>(limit)));
   std::vector<ScoredId> hits;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 
@@ -35,6 +36,18 @@ struct StoreOptions {
   // Builds the MATCH expression for keyword search; empty means
   // QuotedWordsMatchQuery.
   MatchQueryFn build_match_query;
+  // Terms (quoted FTS5 strings) that join the MATCH expression only where
+  // they are selective: each is ORed in when it matches between 1 and
+  // `selective_term_max_chunks` chunks. For terms with long posting lists
+  // that weigh little where they are common but cost much to search (CJK
+  // single characters). Empty: none.
+  std::function<std::vector<std::string>(std::string_view user_query)> selective_terms;
+  size_t selective_term_max_chunks = 1000;
+  // The FTS5 auxiliary function that ranks keyword matches, called as
+  // name(chunks_fts, limit) (see fts_rank.h; lower is better, exact for the
+  // best `limit` rows). Registered by register_tokenizer. Empty: FTS5's
+  // bm25(chunks_fts).
+  std::string fts_rank_function;
 
   // Texts per call of the embedding function during ingest.
   size_t embed_batch_size = 32;
