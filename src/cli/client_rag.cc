@@ -11,6 +11,7 @@
 #include "cli/client_format.h"
 #include "cli/client_rag.h"
 #include "cli/commands.h"
+#include "net/http_fetch.h"
 
 namespace suanli::cli {
 
@@ -174,18 +175,7 @@ int RunAsk(const RagFlags& f) {
 }  // namespace
 
 std::string RagCollectionPath(const std::string& collection) {
-  std::string path = "/api/rag/collections/";
-  static const char* kHex = "0123456789ABCDEF";
-  for (unsigned char c : collection) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      path += static_cast<char>(c);
-    } else {
-      path += '%';
-      path += kHex[c >> 4];
-      path += kHex[c & 15];
-    }
-  }
-  return path;
+  return "/api/rag/collections/" + net::UrlEncode(collection);
 }
 
 CommandFn RegisterRagCommand(CLI::App& app) {

@@ -10,17 +10,9 @@ namespace suanli::rag {
 
 namespace {
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // "text/html" from "Text/HTML; charset=utf-8".
 std::string MediaType(std::string_view content_type) {
-  std::string type = Lower(content_type.substr(0, content_type.find(';')));
+  std::string type = AsciiLower(content_type.substr(0, content_type.find(';')));
   while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
   while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.erase(0, 1);
   return type;
@@ -33,13 +25,13 @@ std::string Extension(std::string_view name) {
   if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
   const size_t dot = name.rfind('.');
   if (dot == std::string_view::npos || dot == 0) return "";
-  return Lower(name.substr(dot + 1));
+  return AsciiLower(name.substr(dot + 1));
 }
 
 // Starts (after white space, a BOM, comments and an XML declaration) with
 // "<!doctype html" or "<html".
 bool LooksLikeHtml(std::string_view text) {
-  const std::string head = Lower(text.substr(0, 4096));
+  const std::string head = AsciiLower(text.substr(0, 4096));
   size_t i = 0;
   if (head.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;
   while (true) {

@@ -14,14 +14,6 @@ namespace suanli::rag {
 
 namespace {
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 std::string_view Trim(std::string_view text) {
   const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'; };
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
@@ -31,7 +23,7 @@ std::string_view Trim(std::string_view text) {
 
 // The value after "charset=" in `text` (quotes removed), or "".
 std::string CharsetParameter(std::string_view text) {
-  const std::string lower = Lower(text);
+  const std::string lower = AsciiLower(text);
   const size_t at = lower.find("charset");
   if (at == std::string::npos) return "";
   size_t i = at + 7;
@@ -112,7 +104,7 @@ std::string IconvName(const std::string& label) {
 std::string EncodingName(const std::string& iconv_name) {
   if (iconv_name == "GB18030") return "gb18030";
   if (iconv_name == "BIG5-HKSCS") return "big5";
-  return Lower(iconv_name);
+  return AsciiLower(iconv_name);
 }
 
 // Share of two-byte characters that fall in the frequent-character and
@@ -219,7 +211,7 @@ std::string CharsetFromContentType(std::string_view content_type) {
 }
 
 std::string SniffHtmlMetaCharset(std::string_view bytes) {
-  const std::string head = Lower(bytes.substr(0, 4096));
+  const std::string head = AsciiLower(bytes.substr(0, 4096));
   for (size_t at = head.find("<meta"); at != std::string::npos; at = head.find("<meta", at + 5)) {
     const size_t close = head.find('>', at);
     const std::string_view tag = std::string_view(head).substr(at, close == std::string::npos ? 4096 : close - at);
@@ -245,7 +237,7 @@ StatusOr<DecodedText> DecodeText(std::string_view bytes, std::string_view declar
     if (!text) return InvalidArgumentError("the document starts with a UTF-16 mark but is not valid UTF-16");
     return Finish(std::move(*text), little ? "utf-16le" : "utf-16be");
   }
-  const std::string declared = IconvName(Lower(Trim(declared_charset)));
+  const std::string declared = IconvName(AsciiLower(Trim(declared_charset)));
   const bool declared_wide = declared.rfind("UTF-16", 0) == 0 || declared.rfind("UTF-32", 0) == 0;
   if (!declared_wide && bytes.find('\0') != std::string_view::npos) return BinaryError("it contains NUL bytes");
   if (!declared.empty() && declared != "UTF-8") {

@@ -60,6 +60,14 @@ size_t DecodeUtf8At(std::string_view text, size_t pos, char32_t* cp) {
 
 void AppendCodePoint(char32_t cp, std::string* out) { AppendUtf8(static_cast<uint32_t>(cp), out); }
 
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 std::string SanitizeUtf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -25,6 +25,9 @@ void AppendCodePoint(char32_t cp, std::string* out);
 // `text` with every invalid byte replaced by U+FFFD.
 std::string SanitizeUtf8(std::string_view text);
 
+// `text` with ASCII letters lower-cased (other bytes unchanged).
+std::string AsciiLower(std::string_view text);
+
 // Number of code points in `text` (an invalid byte counts as one).
 size_t CountCodePoints(std::string_view text);
 
