@@ -57,7 +57,8 @@ inline constexpr char kFtsTokenizerName[] = "suanli";
 Status RegisterFtsTokenizer(sqlite3* db, const AnalyzerOptions& options = {});
 
 // Longest user query analysed (bytes; the rest is ignored) and the most
-// distinct terms a MATCH expression gets.
+// distinct terms a MATCH expression gets (and, apart, the most selective
+// terms).
 inline constexpr size_t kMaxQueryBytes = 32 * 1024;
 inline constexpr size_t kMaxQueryTerms = 64;
 
@@ -66,7 +67,21 @@ inline constexpr size_t kMaxQueryTerms = 64;
 // FTS5 syntax injection: quotes, *, NEAR, AND, parentheses, column filters,
 // controls and invalid UTF-8 are plain text). Each term is quoted in the form
 // it had in the query, so the table's tokenizer (with the same `options`)
-// analyses it back to the same term.
+// analyses it back to the same term. Question words are left out when other
+// terms remain: English function and question words ("the", "of", "what",
+// "who", ...) and every CJK term that overlaps a Chinese interrogative
+// (什么, 哪, 谁, 多少, 怎么, 如何, ...: "在哪里" gives neither 在哪 nor 哪里),
+// since they describe the question, not the passage that answers it. CJK
+// unigrams are never part of it, even with options.cjk_unigrams (see
+// FtsSelectiveTerms).
 StatusOr<std::string> BuildFtsMatchQuery(std::string_view user_query, const AnalyzerOptions& options = {});
+
+// With options.cjk_unigrams: the query's single CJK characters that are not
+// already terms of BuildFtsMatchQuery (and not part of a question word),
+// each quoted, at most kMaxQueryTerms. They are worth searching only where
+// they are selective (a rare character such as a one-character name): the
+// store adds each one that matches few chunks (StoreOptions::selective_terms).
+// Without options.cjk_unigrams: none.
+std::vector<std::string> FtsSelectiveTerms(std::string_view user_query, const AnalyzerOptions& options = {});
 
 }  // namespace suanli::rag

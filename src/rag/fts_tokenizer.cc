@@ -48,12 +48,18 @@ int CreateTokenizer(void* context, const char** args, int count, Fts5Tokenizer**
 
 void DeleteTokenizer(Fts5Tokenizer* tokenizer) { delete reinterpret_cast<TokenizerInstance*>(tokenizer); }
 
-int Tokenize(Fts5Tokenizer* tokenizer, void* context, int /*flags*/, const char* text, int length,
+int Tokenize(Fts5Tokenizer* tokenizer, void* context, int flags, const char* text, int length,
              int (*token)(void*, int, const char*, int, int, int)) {
   const auto* instance = reinterpret_cast<const TokenizerInstance*>(tokenizer);
   if (length <= 0 || text == nullptr) return SQLITE_OK;
+  AnalyzerOptions options = instance->options;
+  // A query string is one term in the form the user wrote it (see
+  // BuildFtsMatchQuery): two CJK characters mean their bigram, one its
+  // unigram, so a query never needs the colocated unigrams (which would make
+  // "ab" a phrase of two positions).
+  if ((flags & FTS5_TOKENIZE_QUERY) != 0) options.cjk_unigrams = false;
   try {
-    const std::vector<Term> terms = AnalyzeText(std::string_view(text, static_cast<size_t>(length)), instance->options);
+    const std::vector<Term> terms = AnalyzeText(std::string_view(text, static_cast<size_t>(length)), options);
     bool first = true;
     for (const Term& term : terms) {
       const int flags = term.colocated && !first ? FTS5_TOKEN_COLOCATED : 0;
@@ -71,7 +77,6 @@ int Tokenize(Fts5Tokenizer* tokenizer, void* context, int /*flags*/, const char*
 }
 
 void DestroyOptions(void* context) { delete static_cast<AnalyzerOptions*>(context); }
-
 
 }  // namespace
 

@@ -154,6 +154,20 @@ TEST(FtsTokenizerTest, TableArgumentsOverrideTheDefaults) {
   sqlite3_free(error);
 }
 
+TEST(FtsTokenizerTest, QueryStringsOfAUnigramTableAreOneTerm) {
+  Db db = OpenWithTokenizer();
+  Exec(db.get(), "CREATE VIRTUAL TABLE docs USING fts5(body, tokenize = 'suanli unigrams')");
+  Insert(db.get(), 1, "立法会");
+  Insert(db.get(), 2, "法立会");
+  int rc = 0;
+  // "立法" is its bigram only (no colocated unigrams making it a phrase).
+  EXPECT_EQ(Search(db.get(), "\"立法\"", &rc), (std::vector<int64_t>{1}));
+  std::vector<int64_t> ids = Search(db.get(), "\"法\"", &rc);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(rc, SQLITE_DONE);
+}
+
 TEST(FtsTokenizerTest, NullConnectionIsAnError) {
   EXPECT_EQ(RegisterFtsTokenizer(nullptr).code(), StatusCode::kInvalidArgument);
 }
@@ -162,6 +176,28 @@ TEST(FtsQueryTest, QuotesEachDistinctTermInItsOriginalForm) {
   StatusOr<std::string> match = BuildFtsMatchQuery("立法会 GPT-4, running runs");
   ASSERT_TRUE(match.ok());
   EXPECT_EQ(*match, "\"立法\" OR \"法会\" OR \"GPT\" OR \"GPT-4\" OR \"4\" OR \"running\"");
+}
+
+TEST(FtsQueryTest, LeavesOutQuestionWords) {
+  // 多少 and every bigram overlapping it (有多, 少个) go; so does 什么时候's 么时.
+  EXPECT_EQ(*BuildFtsMatchQuery("立法会有多少个议席？"), "\"立法\" OR \"法会\" OR \"会有\" OR \"个议\" OR \"议席\"");
+  EXPECT_EQ(*BuildFtsMatchQuery("他在什么时候去世"), "\"他在\" OR \"时候\" OR \"候去\" OR \"去世\"");
+  EXPECT_EQ(*BuildFtsMatchQuery("郭麐在哪一年去世"), "\"郭麐\" OR \"麐在\" OR \"一年\" OR \"年去\" OR \"去世\"");
+  EXPECT_EQ(*BuildFtsMatchQuery("What is the capital of France?"), "\"capital\" OR \"France\"");
+  // A query of question words only keeps them.
+  EXPECT_EQ(*BuildFtsMatchQuery("什么"), "\"什么\"");
+  EXPECT_EQ(*BuildFtsMatchQuery("Who is it"), "\"Who\" OR \"is\" OR \"it\"");
+}
+
+TEST(FtsQueryTest, SelectiveTermsAreTheOtherCjkCharacters) {
+  AnalyzerOptions unigrams;
+  unigrams.cjk_unigrams = true;
+  EXPECT_EQ(FtsSelectiveTerms("郭麐在哪一年去世", unigrams),
+            (std::vector<std::string>{"\"郭\"", "\"麐\"", "\"在\"", "\"一\"", "\"年\"", "\"去\"", "\"世\""}));
+  // A lone character is a term of the query itself; words are never selective.
+  EXPECT_EQ(FtsSelectiveTerms("丘 gpt-4 丘姓", unigrams), (std::vector<std::string>{"\"姓\""}));
+  EXPECT_EQ(*BuildFtsMatchQuery("郭麐在哪一年去世", unigrams), *BuildFtsMatchQuery("郭麐在哪一年去世"));
+  EXPECT_TRUE(FtsSelectiveTerms("郭麐在哪一年去世").empty());
 }
 
 TEST(FtsQueryTest, NoSearchableTermIsNotFound) {
@@ -238,7 +274,14 @@ TEST(FtsQueryTest, HostileInputNeverBreaksTheSyntax) {
     for (char& c : junk) c = static_cast<char>(rng() % 256);
     inputs.push_back(junk);
   }
+  AnalyzerOptions unigrams;
+  unigrams.cjk_unigrams = true;
   for (const std::string& input : inputs) {
+    for (const std::string& term : FtsSelectiveTerms(input, unigrams)) {
+      int rc = 0;
+      Search(db.get(), term, &rc);
+      EXPECT_EQ(rc, SQLITE_DONE) << "selective term " << term << ": " << sqlite3_errmsg(db.get());
+    }
     StatusOr<std::string> match = BuildFtsMatchQuery(input);
     if (!match.ok()) {
       EXPECT_EQ(match.status().code(), StatusCode::kNotFound);
