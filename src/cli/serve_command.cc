@@ -16,8 +16,8 @@
 #include "cli/commands.h"
 #include "cli/serve_config.h"
 #include "runner/quantize_process.h"
-#include "rag/analyzer.h"
 #include "rag/collection_manager.h"
+#include "rag/fts_search_config.h"
 
 namespace suanli::cli {
 
@@ -55,9 +55,7 @@ int Serve() {
     return runner::QuantizeInChild({exe, r.input, r.output, r.type, 0}, progress);
   };
   // RAG collections: keyword search through the CJK-aware FTS5 tokenizer.
-  config->rag.fts_tokenizer = "suanli";
-  config->rag.register_tokenizer = [](sqlite3* db) { return rag::RegisterFtsTokenizer(db); };
-  config->rag.build_match_query = [](std::string_view query) { return rag::BuildFtsMatchQuery(query); };
+  rag::UseSuanliKeywordSearch(&config->rag);
   auto collections = rag::CollectionManager::Open(config->rag);
   if (!collections.ok()) {
     std::fprintf(stderr, "Error: %s\n", collections.status().message().c_str());
