@@ -79,7 +79,7 @@ Status AddOne(const api::ApiClient& client, const std::string& collection, const
     }
     const int64_t total = JsonInt(line, "total");
     if (total > 0) {
-      if (!bar) bar = std::make_unique<ProgressBar>("adding " + input, static_cast<uint64_t>(total));
+      if (!bar) bar = std::make_unique<ProgressBar>("embedding " + input, static_cast<uint64_t>(total), "chunks");
       bar->Set(static_cast<uint64_t>(std::max<int64_t>(0, JsonInt(line, "completed"))));
     }
     return true;

@@ -22,14 +22,19 @@ int StderrColumns() {
 
 }  // namespace
 
-ProgressBar::ProgressBar(std::string label, uint64_t total)
+ProgressBar::ProgressBar(std::string label, uint64_t total, std::string unit)
     : label_(std::move(label)),
       total_(total),
+      unit_(std::move(unit)),
       tty_(isatty(STDERR_FILENO) == 1),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_ - std::chrono::seconds(1)) {}
 
 ProgressBar::~ProgressBar() { Finish(); }
+
+std::string ProgressBar::Amount(uint64_t n) const {
+  return unit_.empty() ? HumanBytes(static_cast<int64_t>(n)) : std::to_string(n);
+}
 
 std::string ProgressBar::Render(bool final) const {
   const double fraction = total_ == 0 ? 1.0 : std::min(1.0, static_cast<double>(completed_) / total_);
@@ -37,15 +42,17 @@ std::string ProgressBar::Render(bool final) const {
   std::snprintf(percent, sizeof(percent), "%3.0f%%", fraction * 100);
   const std::string prefix = label_ + " " + percent + " ";
   std::string suffix;
+  const std::string unit = unit_.empty() ? "" : " " + unit_;
   if (final) {
-    suffix.append(" ").append(HumanBytes(static_cast<int64_t>(total_)));
+    suffix.append(" ").append(Amount(total_)).append(unit);
   } else {
-    suffix.append(" ").append(HumanBytes(static_cast<int64_t>(completed_)));
-    suffix.append("/").append(HumanBytes(static_cast<int64_t>(total_)));
+    suffix.append(" ").append(Amount(completed_));
+    suffix.append("/").append(Amount(total_)).append(unit);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     if (seconds > 0.5 && completed_ > 0) {
       const double rate = completed_ / seconds;
-      suffix.append("  ").append(HumanBytes(static_cast<int64_t>(rate))).append("/s");
+      suffix.append("  ").append(unit_.empty() ? HumanBytes(static_cast<int64_t>(rate)) : std::to_string(static_cast<int64_t>(rate)))
+          .append("/s");
       if (total_ > completed_) {
         suffix.append("  ").append(GoDuration(static_cast<int64_t>((total_ - completed_) / rate) * 1000000000LL));
       }
@@ -84,7 +91,8 @@ void ProgressBar::Finish() {
   if (tty_) {
     std::fprintf(stderr, "\r\x1b[K%s\n", Render(true).c_str());
   } else {
-    std::fprintf(stderr, "%s 100%% %s\n", label_.c_str(), HumanBytes(static_cast<int64_t>(total_)).c_str());
+    std::fprintf(stderr, "%s 100%% %s%s\n", label_.c_str(), Amount(total_).c_str(),
+                 unit_.empty() ? "" : (" " + unit_).c_str());
   }
   std::fflush(stderr);
 }

@@ -13,10 +13,12 @@
 
 namespace suanli::cli {
 
-// "label  42% ▕██████        ▏ 12 MB/397 MB  55 MB/s"
+// "label  42% ▕██████        ▏ 12 MB/397 MB  55 MB/s", or with a unit name
+// for counted things: "label  42% ▕██████        ▏ 21/50 chunks  7/s".
 class ProgressBar {
  public:
-  ProgressBar(std::string label, uint64_t total);
+  // `unit` empty: bytes; else the plural name of what is counted.
+  ProgressBar(std::string label, uint64_t total, std::string unit = "");
   ~ProgressBar();
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
@@ -30,8 +32,11 @@ class ProgressBar {
  private:
   std::string Render(bool final) const;
 
+  std::string Amount(uint64_t n) const;  // "12 MB", or "12" for counts
+
   std::string label_;
   uint64_t total_;
+  std::string unit_;
   uint64_t completed_ = 0;
   bool tty_;
   bool finished_ = false;
