@@ -92,14 +92,14 @@ bool IsNumber(const std::string& text) {
   return true;
 }
 
-// A document is named by its id or by its source.
+// A document is named by its source, or else by its id.
 StatusOr<std::string> DocumentId(const api::ApiClient& client, const std::string& collection,
                                  const std::string& document) {
-  if (IsNumber(document)) return document;
   ASSIGN_OR_RETURN(json reply, client.Get(RagCollectionPath(collection) + "/documents"));
   for (const json& d : JsonField(reply, "documents")) {
     if (JsonString(d, "source") == document) return std::to_string(JsonInt(d, "document_id"));
   }
+  if (IsNumber(document)) return document;
   return NotFoundError("document '" + document + "' not found in collection '" + collection + "'");
 }
 

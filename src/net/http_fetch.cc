@@ -81,6 +81,27 @@ bool IsLinkLocal(const curl_sockaddr* address) {
   return false;
 }
 
+// Loopback, private (RFC 1918, CGNAT, unique local) and unspecified
+// addresses, checked on the socket so that a host name resolving to one is
+// caught too.
+bool IsPrivateAddress(const curl_sockaddr* address) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address->family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&address->addr)->sin_addr, text, sizeof(text));
+  } else if (address->family == AF_INET6) {
+    const in6_addr& in = reinterpret_cast<const sockaddr_in6*>(&address->addr)->sin6_addr;
+    static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::memcmp(in.s6_addr, kMapped, 12) == 0) {
+      inet_ntop(AF_INET, in.s6_addr + 12, text, sizeof(text));
+    } else {
+      inet_ntop(AF_INET6, &in, text, sizeof(text));
+    }
+  } else {
+    return false;
+  }
+  return IsPrivateHostLiteral(text);
+}
+
 // State of one hop (one HTTP exchange).
 struct Hop {
   const FetchRequest* request = nullptr;
@@ -182,7 +203,8 @@ int OnProgress(void* user, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t)
 
 curl_socket_t OnOpenSocket(void* user, curlsocktype, curl_sockaddr* address) {
   auto* hop = static_cast<Hop*>(user);
-  if (hop->check_address && IsLinkLocal(address)) {
+  if (hop->check_address &&
+      (IsLinkLocal(address) || (!hop->request->allow_private_redirects && IsPrivateAddress(address)))) {
     hop->blocked_address = true;
     return CURL_SOCKET_BAD;
   }
@@ -205,7 +227,7 @@ Status HopError(CURLcode code, const Hop& hop, const UrlParts& target) {
     return ResourceExhaustedError(target.authority + " sent more than the expected " +
                                   std::to_string(req.max_body_bytes) + " bytes");
   }
-  if (hop.blocked_address) return InvalidArgumentError("refused a redirect to a link-local address (" + target.host + ")");
+  if (hop.blocked_address) return InvalidArgumentError("refused a link-local, loopback or private address (" + target.host + ")");
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
       return DeadlineExceededError("the request to " + target.authority + " timed out");
@@ -277,6 +299,9 @@ StatusOr<FetchResponse> HttpFetch(const FetchRequest& request) {
     return InvalidArgumentError("refused the URL '" + request.url + "': only https is allowed" +
                                 (origin.scheme == "http" ? " (use insecure for http)" : ""));
   }
+  if (request.check_first_hop && !request.allow_private_redirects && IsPrivateHostLiteral(origin.host)) {
+    return InvalidArgumentError("refused a private address (" + origin.host + ")");
+  }
   const Clock::time_point deadline = Clock::now() + std::chrono::seconds(request.total_timeout_s);
   std::string url = request.url;
   UrlParts target = origin;
@@ -288,7 +313,7 @@ StatusOr<FetchResponse> HttpFetch(const FetchRequest& request) {
     hop.request = &request;
     hop.response = &response;
     hop.follow_redirects = request.max_redirects > 0;
-    hop.check_address = hop_index > 0;
+    hop.check_address = hop_index > 0 || request.check_first_hop;
     const bool same_origin = target.scheme == origin.scheme && target.authority == origin.authority;
 
     curl_slist* raw = nullptr;

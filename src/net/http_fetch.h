@@ -42,6 +42,10 @@ struct FetchRequest {
   int max_redirects = 5;                      // 0: 3xx replies are returned as they are
   bool allow_http = false;                    // plain http (first URL and redirects)
   bool allow_private_redirects = false;       // redirects to loopback/private addresses
+  // Holds the first URL to the rules of a redirect too (for URLs a client
+  // hands the server): never a link-local address, and a loopback or
+  // private one only with allow_private_redirects.
+  bool check_first_hop = false;
   int connect_timeout_s = 15;
   int stall_timeout_s = 30;  // no byte received for this long: DeadlineExceeded
   int total_timeout_s = 0;   // 0: none

@@ -18,16 +18,17 @@ StatusOr<DocumentInput> PrepareDocument(const std::string& source, const LoadedD
   const std::vector<TextChunk> chunks = ChunkText(document.text, chunker);
   if (chunks.empty()) return InvalidArgumentError("the document has no text to index");
   input.chunks.reserve(chunks.size());
-  // Sections are in order of start: walk them alongside the chunks.
-  size_t section = 0;
+  // A chunk belongs to the section of its first own character: past the
+  // overlap it repeats from the chunk before (at most half the chunk).
   for (const TextChunk& chunk : chunks) {
-    while (section + 1 < document.sections.size() && document.sections[section + 1].start <= chunk.start) ++section;
+    const size_t own = chunk.start + std::min(chunker.chunk_overlap, (chunk.end - chunk.start) / 2);
     ChunkInput out;
     out.text = chunk.text;
     out.start = static_cast<int64_t>(chunk.start);
     out.end = static_cast<int64_t>(chunk.end);
-    if (!document.sections.empty() && document.sections[section].start <= chunk.start) {
-      out.metadata = document.sections[section].metadata;
+    for (const DocumentSection& section : document.sections) {  // in order of start
+      if (section.start > own) break;
+      out.metadata = section.metadata;
     }
     input.chunks.push_back(std::move(out));
   }

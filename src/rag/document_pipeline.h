@@ -1,6 +1,7 @@
 // Turns a loaded document into what a collection ingests: the text is split
 // into chunks with the collection's chunker settings and each chunk carries
-// the metadata of the section it starts in ({"heading": ...}, {"page": n}).
+// the metadata of the section its own text starts in ({"heading": ...},
+// {"page": n}; the overlap repeated from the previous chunk does not count).
 // Pure function; thread-safe.
 #pragma once
 

@@ -18,6 +18,12 @@ constexpr std::string_view kChineseTemplate =
 constexpr std::string_view kContext = "{context}";
 constexpr std::string_view kQuestion = "{question}";
 
+// Han ideographs only: kana or Hangul mark Japanese or Korean, not Chinese.
+bool IsHanCharacter(char32_t cp) {
+  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0x20000 && cp <= 0x3134F);
+}
+
 bool IsAsciiAlnum(char32_t cp) {
   return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
 }
@@ -29,7 +35,7 @@ PromptLanguage DetectQuestionLanguage(std::string_view question) {
   for (size_t i = 0; i < question.size();) {
     char32_t cp;
     i += DecodeUtf8At(question, i, &cp);
-    if (IsCjkChar(cp)) {
+    if (IsHanCharacter(cp)) {
       ++cjk;
       ++letters;
     } else if (IsAsciiAlnum(cp)) {

@@ -20,7 +20,7 @@ struct PromptSource {
 
 enum class PromptLanguage { kEnglish, kChinese };
 
-// kChinese when CJK ideographs make up at least 30 % of the question's
+// kChinese when Han ideographs make up at least 30 % of the question's
 // letters (ASCII letters and digits count as letters too), else kEnglish.
 PromptLanguage DetectQuestionLanguage(std::string_view question);
 

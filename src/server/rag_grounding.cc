@@ -2,6 +2,7 @@
 // question answered from a collection. The passages found for the question
 // go into the prompt as numbered sources (rag/grounded_prompt) and the reply
 // carries them as "citations".
+#include "base/utf8.h"
 #include "rag/collection_manager.h"
 #include "rag/grounded_prompt.h"
 #include "server/rag_request.h"
@@ -56,10 +57,17 @@ StatusOr<json> Server::GroundWithRag(ordered_json* body, bool chat, const std::f
   RETURN_IF_ERROR(error);
   if (question == nullptr) return json();  // nothing asked: a load request
   if (rag_ == nullptr) return UnavailableError("rag is not enabled on this server");
+  // An unknown model fails before the search costs an embedding.
+  if (auto model = body->find("model"); model != body->end() && model->is_string()) {
+    RETURN_IF_ERROR(store_->Get(model->get<std::string>()).status());
+  }
 
   ASSIGN_OR_RETURN(auto collection, rag_->Get(spec.collection));
   ASSIGN_OR_RETURN(rag::CollectionInfo info, collection->Info());
-  spec.search.query = question->get<std::string>();
+  // A long question is searched by its first 32 KiB (the whole of it still
+  // goes to the model).
+  const std::string& asked = question->get_ref<const std::string&>();
+  spec.search.query = asked.substr(0, Utf8SafePrefix(asked, kMaxRagQueryBytes));
   ASSIGN_OR_RETURN(std::vector<rag::SearchHit> hits,
                    collection->Search(spec.search, EmbedderFor(info.embed_model, client_gone)));
   std::vector<rag::PromptSource> sources;
@@ -68,7 +76,7 @@ StatusOr<json> Server::GroundWithRag(ordered_json* body, bool chat, const std::f
     sources.push_back({hit.source, hit.text});
     citations.push_back(CitationJson(hit));
   }
-  ASSIGN_OR_RETURN(std::string prompt, rag::BuildGroundedPrompt(spec.search.query, sources, spec.prompt_template));
+  ASSIGN_OR_RETURN(std::string prompt, rag::BuildGroundedPrompt(asked, sources, spec.prompt_template));
   *question = prompt;
   return citations;
 }

@@ -48,7 +48,7 @@ StatusOr<rag::SearchRequest> ParseSearchFields(const json& body, bool needs_quer
     if (query == body.end() || !query->is_string()) return InvalidArgumentError("query must be a string");
     request.query = query->get<std::string>();
     if (request.query.empty()) return InvalidArgumentError("query is empty");
-    if (request.query.size() > kMaxRagQueryBytes) return InvalidArgumentError("query is longer than 64 KiB");
+    if (request.query.size() > kMaxRagQueryBytes) return InvalidArgumentError("query is longer than 32 KiB");
   }
   RETURN_IF_ERROR(ReadInt(body, "k", 1, kMaxRagK, &request.k));
   RETURN_IF_ERROR(ReadInt(body, "fetch_k", 1, 1000, &request.fetch_k));
@@ -86,6 +86,10 @@ StatusOr<RagSpec> ParseRagSpec(const json& rag) {
   if (auto tmpl = rag.find("template"); tmpl != rag.end() && !tmpl->is_null()) {
     if (!tmpl->is_string()) return InvalidArgumentError("rag.template must be a string");
     spec.prompt_template = tmpl->get<std::string>();
+    if (!spec.prompt_template.empty() && (spec.prompt_template.find("{context}") == std::string::npos ||
+                                          spec.prompt_template.find("{question}") == std::string::npos)) {
+      return InvalidArgumentError("rag.template must contain {context} and {question}");
+    }
   }
   return spec;
 }

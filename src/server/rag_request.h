@@ -13,7 +13,8 @@
 namespace suanli::server {
 
 inline constexpr int kMaxRagK = 100;
-inline constexpr size_t kMaxRagQueryBytes = 64 << 10;
+// The longest query searched; a longer chat question is cut to it.
+inline constexpr size_t kMaxRagQueryBytes = 32 << 10;
 
 // The retrieval part of POST /api/rag/search or of a "rag" object: "query"
 // (only when `needs_query`), "k" (1..100, default 4), "mode" (keyword,
@@ -23,7 +24,8 @@ inline constexpr size_t kMaxRagQueryBytes = 64 << 10;
 StatusOr<rag::SearchRequest> ParseSearchFields(const nlohmann::json& body, bool needs_query);
 
 // A "rag" object of a chat or generate request: {"collection", "k"?,
-// "mode"?, "filter"?, "template"?, ...search fields}.
+// "mode"?, "filter"?, "template"?, ...search fields}. A template must hold
+// {context} and {question}.
 struct RagSpec {
   std::string collection;
   rag::SearchRequest search;     // query filled in later from the request

@@ -4,6 +4,7 @@
 // embedding model through the scheduler.
 #include <cpp-httplib/httplib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 
@@ -59,16 +60,18 @@ StatusOr<std::string> Server::FetchDocumentUrl(const std::string& url, std::stri
                      {"User-Agent", "suanli/" + options_.version}};
   request.max_body_bytes = options_.rag.max_document_bytes;
   request.allow_http = true;
+  // A URL from a client must not reach the server's own network unless the
+  // operator allows it (SSRF); link-local (cloud metadata) never.
+  request.check_first_hop = true;
   request.allow_private_redirects = options_.rag.allow_private_urls;
   request.stall_timeout_s = options_.rag.url_timeout_s;
   request.total_timeout_s = options_.rag.url_timeout_s * 4;
-  std::atomic<bool> cancel{false};
-  request.on_data = nullptr;
-  request.on_headers = [&](int, const net::Headers&) {
-    if (client_gone()) cancel = true;
-    return OkStatus();
+  std::string body;
+  request.on_data = [&](const char* data, size_t n) {
+    if (client_gone()) return false;  // the client left: stop fetching
+    body.append(data, n);
+    return true;
   };
-  request.cancel = &cancel;
   auto response = net::HttpFetch(request);
   if (!response.ok()) {
     if (response.status().code() == StatusCode::kResourceExhausted) {
@@ -80,7 +83,7 @@ StatusOr<std::string> Server::FetchDocumentUrl(const std::string& url, std::stri
     return InvalidArgumentError("could not fetch " + url + ": the server answered " + std::to_string(response->status));
   }
   *content_type = response->Header("content-type");
-  return std::move(response->body);
+  return body;
 }
 
 void Server::RegisterRagRoutes() {
@@ -110,6 +113,7 @@ void Server::RegisterRagRoutes() {
       return ReplyError(res, InvalidArgumentError("model '" + config.embed_model + "' does not support embeddings"));
     }
     rag::ChunkerOptions chunker;
+    bool overlap_given = false;
     for (auto [key, field] : {std::pair{"chunk_size", &chunker.chunk_size}, std::pair{"chunk_overlap", &chunker.chunk_overlap}}) {
       auto it = body->find(key);
       if (it == body->end() || it->is_null()) continue;
@@ -117,7 +121,10 @@ void Server::RegisterRagRoutes() {
         return ReplyError(res, InvalidArgumentError(std::string(key) + " must be a non-negative integer"));
       }
       *field = it->get<size_t>();
+      overlap_given = overlap_given || std::string(key) == "chunk_overlap";
     }
+    // Small chunks without an explicit overlap get a fifth of their size.
+    if (!overlap_given) chunker.chunk_overlap = std::min(chunker.chunk_overlap, chunker.chunk_size / 5);
     if (Status valid = rag::ValidateChunkerOptions(chunker); !valid.ok()) return ReplyError(res, valid);
     config.chunk_size = static_cast<int64_t>(chunker.chunk_size);
     config.chunk_overlap = static_cast<int64_t>(chunker.chunk_overlap);

@@ -14,6 +14,7 @@
 #include <regex>
 #include <thread>
 
+#include "pdf_fixture.h"
 #include "server_harness.h"
 
 namespace suanli::testing {
@@ -37,7 +38,8 @@ std::string Substring(const std::string& text, int64_t start, int64_t end) {
 }
 
 // A loopback web server for URL ingestion: /page.html, /big (larger than
-// the server's cap), /slow (never answers in time), /redirect (to loopback).
+// the server's cap), /slow (never answers in time), /metadata (a redirect
+// to the link-local cloud-metadata address).
 class WebServer {
  public:
   WebServer() {
@@ -49,6 +51,9 @@ class WebServer {
     });
     http_.Get("/big", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(3 << 20, 'a'), "text/plain");
+    });
+    http_.Get("/metadata", [](const httplib::Request&, httplib::Response& res) {
+      res.set_redirect("http://169.254.169.254/latest/meta-data/");
     });
     http_.Get("/slow", [this](const httplib::Request&, httplib::Response& res) {
       for (int i = 0; i < 100 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -75,7 +80,10 @@ class WebServer {
 class RagTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new ServerHarness({{"SUANLI_RAG_MAX_DOCUMENT_MB", "2"}, {"SUANLI_RAG_URL_TIMEOUT", "2s"}});
+    // The test's web server is on loopback: allowed here, refused by default.
+    server_ = new ServerHarness({{"SUANLI_RAG_MAX_DOCUMENT_MB", "2"},
+                                 {"SUANLI_RAG_URL_TIMEOUT", "2s"},
+                                 {"SUANLI_RAG_ALLOW_PRIVATE_URLS", "1"}});
     ASSERT_TRUE(server_->ok());
     ASSERT_TRUE(server_->CreateModel("tiny-embed", TinyEmbedModel(), kOneThread));
     ASSERT_TRUE(server_->CreateModel("tiny-chat", TinyChatModel(), kOneThread));
@@ -114,6 +122,10 @@ TEST_F(RagTest, CollectionsLifecycleAndErrors) {
                 .status,
             400);
   EXPECT_EQ(server_->Post("/api/rag/collections", json{{"name", 5}, {"embed_model", "tiny-embed"}}).status, 400);
+  // Small chunks without an overlap get a fitting default overlap.
+  auto small = server_->Post("/api/rag/collections", json{{"name", "small"}, {"embed_model", "tiny-embed"}, {"chunk_size", 50}});
+  ASSERT_EQ(small.status, 200) << small.body;
+  EXPECT_EQ(small.Json()["chunk_overlap"], 10);
   EXPECT_EQ(server_->Post("/api/rag/collections", std::string("{not json")).status, 400);
 
   auto list = server_->Get("/api/rag/collections").Json();
@@ -216,7 +228,49 @@ TEST_F(RagTest, UrlIngestionWithCapsAndTimeouts) {
   EXPECT_GE(slow.status, 400) << slow.body;
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
   EXPECT_EQ(server_->Post("/api/rag/collections/web/documents", json{{"url", "http://127.0.0.1:1/x"}}).status / 100, 5);
+  // Link-local (cloud metadata) is never fetched, directly or by redirect.
+  auto metadata = server_->Post("/api/rag/collections/web/documents", json{{"url", web.Url("/metadata")}});
+  EXPECT_EQ(metadata.status, 400) << metadata.body;
+  EXPECT_EQ(server_->Post("/api/rag/collections/web/documents", json{{"url", "http://169.254.169.254/x"}}).status, 400);
   EXPECT_EQ(server_->Get("/api/rag/collections/web/documents").Json()["documents"].size(), 1u);
+}
+
+TEST_F(RagTest, PdfPagesAndMarkdownHeadingsAreChunkMetadata) {
+  MakeCollection("sections");
+  auto client = server_->Client();
+  httplib::UploadFormDataItems pdf = {
+      {"file", test_fixtures::MakePdf({"Runners free their memory when they end.", "Caches answer repeated questions."}),
+       "manual.pdf", "application/pdf"}};
+  auto res = client->Post("/api/rag/collections/sections/documents", pdf);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  AddText("sections", "notes.md", kArticle);
+
+  auto page2 = server_->Post("/api/rag/search", json{{"collection", "sections"}, {"query", "caches questions"},
+                                                     {"mode", "keyword"}, {"filter", {{"page", 2}}}});
+  ASSERT_EQ(page2.status, 200) << page2.body;
+  ASSERT_EQ(page2.Json()["results"].size(), 1u) << page2.body;
+  EXPECT_EQ(page2.Json()["results"][0]["source"], "manual.pdf");
+  EXPECT_EQ(page2.Json()["results"][0]["metadata"]["type"], "pdf");
+
+  auto heading = server_->Post("/api/rag/search", json{{"collection", "sections"}, {"query", "Redis cache"},
+                                                       {"mode", "keyword"}, {"k", 1}, {"filter", {{"source", "notes.md"}}}});
+  ASSERT_EQ(heading.status, 200) << heading.body;
+  ASSERT_EQ(heading.Json()["results"].size(), 1u);
+  EXPECT_NE(heading.Json()["results"][0]["metadata"]["heading"].get<std::string>().find("Cache"), std::string::npos)
+      << heading.body;
+}
+
+TEST(RagUrlPolicyTest, LoopbackUrlsAreRefusedUnlessAllowed) {
+  ServerHarness server;  // SUANLI_RAG_ALLOW_PRIVATE_URLS unset
+  ASSERT_TRUE(server.ok());
+  ASSERT_TRUE(server.CreateModel("tiny-embed", TinyEmbedModel(), kOneThread));
+  ASSERT_EQ(server.Post("/api/rag/collections", json{{"name", "c"}, {"embed_model", "tiny-embed"}}).status, 200);
+  WebServer web;
+  auto reply = server.Post("/api/rag/collections/c/documents", json{{"url", web.Url("/page.html")}});
+  EXPECT_EQ(reply.status, 400) << reply.body;
+  EXPECT_NE(reply.body.find("private address"), std::string::npos) << reply.body;
+  EXPECT_EQ(server.Get("/api/rag/collections/c").Json()["documents"], 0);
 }
 
 TEST_F(RagTest, SearchModesFiltersAndErrors) {
@@ -314,6 +368,12 @@ TEST_F(RagTest, GroundedChatAndGenerateCarryCitations) {
 
   generate["rag"] = {{"collection", "missing"}};
   EXPECT_EQ(server_->Post("/api/generate", generate).status, 404);
+  json unknown_model = generate;
+  unknown_model["model"] = "no-such-model";
+  unknown_model["rag"] = {{"collection", "grounded"}};
+  auto unknown = server_->Post("/api/generate", unknown_model);
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_NE(unknown.body.find("no-such-model"), std::string::npos) << unknown.body;
   generate["rag"] = {{"k", 2}};
   EXPECT_EQ(server_->Post("/api/generate", generate).status, 400);
   generate["rag"] = {{"collection", "grounded"}, {"template", "no placeholders"}};

@@ -153,6 +153,28 @@ TEST_F(HttpFetchTest, RedirectPolicy) {
   EXPECT_EQ(HttpFetch(plain).status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST_F(HttpFetchTest, FirstHopChecksForUrlsFromClients) {
+  // A client's URL on loopback is refused unless private targets are allowed.
+  FetchRequest checked = Request("/hello");
+  checked.check_first_hop = true;
+  checked.allow_private_redirects = false;
+  auto r = HttpFetch(checked);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("private"), std::string::npos) << r.status().message();
+  // A spelling that is no address literal but resolves to loopback is
+  // caught on the socket.
+  checked.url = "http://127.1:" + std::to_string(port_) + "/hello";
+  EXPECT_EQ(HttpFetch(checked).status().code(), StatusCode::kInvalidArgument);
+  checked.url = "http://169.254.169.254/latest/meta-data/";
+  checked.allow_private_redirects = true;  // link-local stays refused
+  EXPECT_EQ(HttpFetch(checked).status().code(), StatusCode::kInvalidArgument);
+  checked = Request("/hello");
+  checked.check_first_hop = true;
+  r = HttpFetch(checked);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->body, "hello");
+}
+
 TEST_F(HttpFetchTest, StallsAndCancellationEndTheTransfer) {
   const auto start = std::chrono::steady_clock::now();
   auto r = HttpFetch(Request("/stall"));

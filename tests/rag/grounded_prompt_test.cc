@@ -14,6 +14,9 @@ TEST(GroundedPromptTest, DetectsTheQuestionsScript) {
   EXPECT_EQ(DetectQuestionLanguage("RTX 3090 显卡的显存有多大"), PromptLanguage::kChinese);
   EXPECT_EQ(DetectQuestionLanguage(""), PromptLanguage::kEnglish);
   EXPECT_EQ(DetectQuestionLanguage("\xff\xfe\x80"), PromptLanguage::kEnglish);  // invalid UTF-8
+  // Kana and Hangul are not Chinese.
+  EXPECT_EQ(DetectQuestionLanguage("これはなんですか"), PromptLanguage::kEnglish);
+  EXPECT_EQ(DetectQuestionLanguage("이것은 무엇입니까"), PromptLanguage::kEnglish);
 }
 
 TEST(GroundedPromptTest, NumbersTheSourcesInOrder) {
