@@ -24,7 +24,11 @@ Status NormalizeEmbedding(std::vector<float>& v, size_t dimension, std::string_v
   if (!(norm2 > 0) || !std::isfinite(norm2)) {
     return InvalidArgumentError(std::string(what) + " is all zeros; check the embedding model");
   }
-  faiss::fvec_renorm_L2(v.size(), 1, v.data());
+  // By hand: faiss::fvec_renorm_L2 opens an OpenMP parallel region even for
+  // one vector, and the team's idle threads then spin on the CPU that the
+  // embedding model (or the next search) needs.
+  const double scale = 1.0 / std::sqrt(norm2);
+  for (float& x : v) x = static_cast<float>(x * scale);
   for (float x : v) {
     if (!std::isfinite(x)) {
       return InvalidArgumentError(std::string(what) + " has values too large to normalise; check the embedding model");
