@@ -8,13 +8,17 @@
 #include <faiss/impl/io.h>
 #include <faiss/index_io.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstring>
 #include <exception>
 #include <fstream>
 #include <iterator>
 
-#include "base/atomic_file.h"
 #include "base/sha256.h"
 #include "rag/embedding.h"
 
@@ -46,6 +50,33 @@ Status FaissError(std::string_view what, const std::exception& e) {
   if (pos != std::string::npos) detail = detail.substr(pos + 7);
   if (detail.size() > 200) detail.resize(200);
   return InternalError("vector index: " + std::string(what) + " failed: " + detail);
+}
+
+// Writes `head` then `body` to a temp file beside `path` and renames it into
+// place: a reader sees the old file or the new one, never a mix. Nothing is
+// fsynced: the file is a cache that Load checks (checksum, generation, ids)
+// against SQLite, and a file a crash left short or stale is rebuilt, so a
+// flush per ingest would buy nothing but latency.
+Status WriteReplacing(const std::string& path, std::string_view head, std::string_view body) {
+  static std::atomic<uint64_t> counter{0};
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return InternalError(std::string("cannot write the vector index: ") + std::strerror(errno));
+  int err = 0;
+  for (std::string_view part : {head, body}) {
+    while (!part.empty() && err == 0) {
+      const ssize_t n = ::write(fd, part.data(), part.size());
+      if (n < 0 && errno != EINTR) err = errno;
+      if (n > 0) part.remove_prefix(static_cast<size_t>(n));
+    }
+  }
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+  if (err != 0) {
+    ::unlink(tmp.c_str());
+    return InternalError(std::string("cannot write the vector index: ") + std::strerror(err));
+  }
+  return OkStatus();
 }
 
 }  // namespace
@@ -161,9 +192,7 @@ Status VectorIndex::Save(const std::string& path, int64_t generation) const {
   const std::string_view payload(reinterpret_cast<const char*>(writer.data.data()), writer.data.size());
   const std::string digest = Sha256Hex(payload);
   std::memcpy(header.payload_sha256, digest.data(), sizeof(header.payload_sha256));
-  std::string contents(reinterpret_cast<const char*>(&header), sizeof(header));
-  contents.append(payload);
-  return WriteFileAtomically(path, contents);
+  return WriteReplacing(path, std::string_view(reinterpret_cast<const char*>(&header), sizeof(header)), payload);
 }
 
 Status VectorIndex::Add(const std::vector<int64_t>& ids, const std::vector<float>& vectors) {

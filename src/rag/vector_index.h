@@ -53,7 +53,9 @@ class VectorIndex {
   ~VectorIndex();
 
   // Writes the index to `path` atomically (temp file in the same folder,
-  // fsync, rename, fsync of the folder) with `generation` in its header.
+  // renamed into place) with `generation` in its header. Not fsynced: the
+  // file is a cache of SQLite that Load validates, and one a crash left
+  // short or stale is rebuilt.
   Status Save(const std::string& path, int64_t generation) const;
 
   Status Add(const std::vector<int64_t>& ids, const std::vector<float>& vectors);
