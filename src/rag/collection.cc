@@ -62,6 +62,12 @@ Status Collection::Load() {
   ASSIGN_OR_RETURN(writer_, Database::Open(db_path, CollectionDatabaseOptions(options_, false, false)));
   ASSIGN_OR_RETURN(info_, ReadCollectionInfo(*writer_, &generation_));
   info_.name = name_;
+  {
+    ASSIGN_OR_RETURN(Statement count,
+                     Statement::Prepare(*writer_, "SELECT count(*) FROM chunks WHERE embedding IS NOT NULL"));
+    ASSIGN_OR_RETURN(bool row, count.Step());
+    vector_count_ = row ? count.ColumnInt(0) : 0;
+  }
   readers_ = std::make_unique<ConnectionPool>(db_path, CollectionDatabaseOptions(options_, true, false));
   return LoadOrRebuildIndexLocked();
 }
@@ -140,6 +146,7 @@ Status Collection::CommitWithIndex(Transaction& txn, const IndexChange& change) 
   std::unique_lock<RwLock> state_lock(state_mu_);
   RETURN_IF_ERROR(txn.Commit());
   generation_ = change.generation;
+  vector_count_ = change.total_vectors;
   info_.dimension = change.dimension;
   Status applied = OkStatus();
   const VectorIndexOptions index_options = IndexOptionsFrom(options_);
@@ -264,10 +271,10 @@ Status Collection::DeleteDocument(int64_t document_id) {
 }
 
 Status Collection::FinishMutation(IndexChange& change) {
-  ASSIGN_OR_RETURN(Statement count,
-                   Statement::Prepare(*writer_, "SELECT count(*) FROM chunks WHERE embedding IS NOT NULL"));
-  ASSIGN_OR_RETURN(bool row, count.Step());
-  change.total_vectors = row ? count.ColumnInt(0) : 0;
+  // `removed` holds every vector the mutation deleted and `added` every one
+  // it stored, so no count(*) scan (a tenth of a second at 100k chunks).
+  change.total_vectors = vector_count_ - static_cast<int64_t>(change.removed.size()) +
+                         static_cast<int64_t>(change.added.size());
   change.generation = generation_ + 1;
   ASSIGN_OR_RETURN(Statement update,
                    Statement::Prepare(*writer_, "UPDATE collection_info SET generation = ?, dimension = ? WHERE id = 1"));

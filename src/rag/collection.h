@@ -178,7 +178,8 @@ class Collection {
   Status LoadOrRebuildIndexLocked();
   Status RebuildIndexLocked();
   void SaveIndex();
-  // Counts vectors and bumps the generation inside the open transaction.
+  // Sets the vector count afterwards (from the committed count, without a
+  // scan) and bumps the generation inside the open transaction.
   Status FinishMutation(IndexChange& change);
   // Commits under the exclusive state lock and updates the index to match.
   Status CommitWithIndex(Transaction& txn, const IndexChange& change);
@@ -200,6 +201,7 @@ class Collection {
   bool closed_ = false;                          // GUARDED_BY(state_mu_), written with write_mu_ too
   CollectionInfo info_;                          // GUARDED_BY(state_mu_), written with write_mu_ too
   int64_t generation_ = 0;                       // GUARDED_BY(write_mu_)
+  int64_t vector_count_ = 0;                     // GUARDED_BY(write_mu_): committed chunks with a vector
   std::unique_ptr<Database> writer_;             // GUARDED_BY(write_mu_)
   std::unique_ptr<ConnectionPool> readers_;      // thread-safe
   std::unique_ptr<VectorIndex> index_;           // GUARDED_BY(state_mu_); null until the first vector
