@@ -51,7 +51,10 @@ Status WriteFileAtomically(const std::string& path, std::string_view contents) {
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  // Both always run: a failed fsync must not leak the descriptor.
+  const bool synced = ::fsync(fd) == 0;
+  const bool closed = ::close(fd) == 0;
+  if (!synced || !closed) {
     ::unlink(tmp.c_str());
     return InternalError("cannot flush a file to disk");
   }

@@ -1,7 +1,7 @@
 // Crash-safe file writes: temp file in the same folder, fsync, rename, fsync
 // of the folder. A crash leaves either the old file or the new one, plus at
-// most a temp file named "<name>.tmp-*" that RemoveTempFiles cleans up.
-// Thread-safe (distinct temp names per call).
+// most a temp file named "<name>.tmp-*" that the owner's start-up recovery
+// removes (e.g. ModelStore::Open). Thread-safe (distinct temp names per call).
 #pragma once
 
 #include <string>
@@ -11,6 +11,9 @@
 
 namespace suanli {
 
+// Replaces `path` with `contents`. Internal when the folder does not exist,
+// or the write, flush or rename fails; a failure leaves no temp file and the
+// old file (if any) as it was.
 Status WriteFileAtomically(const std::string& path, std::string_view contents);
 // fsyncs `dir` so that a rename inside it is durable.
 Status SyncDirectory(const std::string& dir);

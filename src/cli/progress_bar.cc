@@ -27,8 +27,7 @@ ProgressBar::ProgressBar(std::string label, uint64_t total, std::string unit)
       total_(total),
       unit_(std::move(unit)),
       tty_(isatty(STDERR_FILENO) == 1),
-      start_(std::chrono::steady_clock::now()),
-      last_draw_(start_ - std::chrono::seconds(1)) {}
+      last_draw_(Clock::now() - std::chrono::seconds(1)) {}
 
 ProgressBar::~ProgressBar() { Finish(); }
 
@@ -36,7 +35,7 @@ std::string ProgressBar::Amount(uint64_t n) const {
   return unit_.empty() ? HumanBytes(static_cast<int64_t>(n)) : std::to_string(n);
 }
 
-std::string ProgressBar::Render(bool final) const {
+std::string ProgressBar::Render(Clock::time_point now, int columns, bool final) const {
   const double fraction = total_ == 0 ? 1.0 : std::min(1.0, static_cast<double>(completed_) / total_);
   char percent[16];
   std::snprintf(percent, sizeof(percent), "%3.0f%%", fraction * 100);
@@ -48,9 +47,12 @@ std::string ProgressBar::Render(bool final) const {
   } else {
     suffix.append(" ").append(Amount(completed_));
     suffix.append("/").append(Amount(total_)).append(unit);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    if (seconds > 0.5 && completed_ > 0) {
-      const double rate = completed_ / seconds;
+    // Only what arrived since the first Set counts: a resumed transfer
+    // would otherwise show the whole file's size as if it came at once.
+    const double seconds = std::chrono::duration<double>(now - baseline_time_).count();
+    const uint64_t moved = completed_ > baseline_completed_ ? completed_ - baseline_completed_ : 0;
+    if (has_baseline_ && seconds > 0.5 && moved > 0) {
+      const double rate = moved / seconds;
       suffix.append("  ").append(unit_.empty() ? HumanBytes(static_cast<int64_t>(rate)) : std::to_string(static_cast<int64_t>(rate)))
           .append("/s");
       if (total_ > completed_) {
@@ -58,7 +60,6 @@ std::string ProgressBar::Render(bool final) const {
       }
     }
   }
-  const int columns = StderrColumns();
   const int room = columns - 1 - DisplayWidth(prefix) - DisplayWidth(suffix) - 2;
   const int bar_width = std::min(kBarWidth, room);
   std::string line = prefix;
@@ -74,13 +75,17 @@ std::string ProgressBar::Render(bool final) const {
   return line;
 }
 
-void ProgressBar::Set(uint64_t completed) {
+void ProgressBar::Set(uint64_t completed, Clock::time_point now) {
+  if (!has_baseline_) {
+    has_baseline_ = true;
+    baseline_completed_ = completed;
+    baseline_time_ = now;
+  }
   completed_ = completed;
   if (!tty_ || finished_) return;
-  const auto now = std::chrono::steady_clock::now();
   if (now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
-  std::fprintf(stderr, "\r\x1b[K%s", Render(false).c_str());
+  std::fprintf(stderr, "\r\x1b[K%s", Render(now, StderrColumns()).c_str());
   std::fflush(stderr);
 }
 
@@ -89,7 +94,7 @@ void ProgressBar::Finish() {
   finished_ = true;
   completed_ = total_;
   if (tty_) {
-    std::fprintf(stderr, "\r\x1b[K%s\n", Render(true).c_str());
+    std::fprintf(stderr, "\r\x1b[K%s\n", Render(Clock::now(), StderrColumns(), true).c_str());
   } else {
     std::fprintf(stderr, "%s 100%% %s%s\n", label_.c_str(), Amount(total_).c_str(),
                  unit_.empty() ? "" : (" " + unit_).c_str());

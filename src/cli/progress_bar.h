@@ -13,25 +13,33 @@
 
 namespace suanli::cli {
 
-// "label  42% ▕██████        ▏ 12 MB/397 MB  55 MB/s", or with a unit name
-// for counted things: "label  42% ▕██████        ▏ 21/50 chunks  7/s".
+// "label  42% ▕██████        ▏ 12 MB/397 MB  55 MB/s  7s", or with a unit
+// name for counted things: "label  42% ▕██████        ▏ 21/50 chunks  7/s  4s".
+// Speed and time left count only the progress made since the first Set, so
+// a resumed transfer (one that starts at, say, 90%) shows its real speed.
 class ProgressBar {
  public:
+  using Clock = std::chrono::steady_clock;
+
   // `unit` empty: bytes; else the plural name of what is counted.
   ProgressBar(std::string label, uint64_t total, std::string unit = "");
   ~ProgressBar();
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
 
-  // Records progress; redraws at most every 100 ms on a terminal.
-  void Set(uint64_t completed);
+  // Records progress (at `now`; the first call sets the baseline of the
+  // speed); redraws at most every 100 ms on a terminal.
+  void Set(uint64_t completed) { Set(completed, Clock::now()); }
+  void Set(uint64_t completed, Clock::time_point now);
   // Draws the final state and ends the line. Without a terminal this prints
   // the single line "label 100% 397 MB". Idempotent.
   void Finish();
 
- private:
-  std::string Render(bool final) const;
+  // The line as drawn at `now` on a terminal `columns` wide; `final` gives
+  // the finished form ("label 100% ▕...▏ 397 MB"). Pure (for tests).
+  std::string Render(Clock::time_point now, int columns, bool final = false) const;
 
+ private:
   std::string Amount(uint64_t n) const;  // "12 MB", or "12" for counts
 
   std::string label_;
@@ -40,8 +48,10 @@ class ProgressBar {
   uint64_t completed_ = 0;
   bool tty_;
   bool finished_ = false;
-  std::chrono::steady_clock::time_point start_;
-  std::chrono::steady_clock::time_point last_draw_;
+  bool has_baseline_ = false;  // the first Set happened
+  uint64_t baseline_completed_ = 0;
+  Clock::time_point baseline_time_;
+  Clock::time_point last_draw_;
 };
 
 // "message ⠋" animated every 100 ms until Stop(), which erases the line.

@@ -1,7 +1,10 @@
 #include "cli/serve_config.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdint>
 #include <cstdlib>
+#include <utility>
 
 #include "api/host.h"
 #include "base/duration.h"
@@ -46,6 +49,43 @@ StatusOr<int64_t> DurationSetting(const char* name, int64_t fallback) {
   return *ns < 0 ? int64_t{-1} : *ns;
 }
 
+// A size in bytes: a number with an optional unit, in any case: B, KB, MB,
+// GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024); "10GB",
+// "512 MiB", "1.5GB", "1048576". Must be at least one byte.
+StatusOr<uint64_t> ByteSizeSetting(const char* name, uint64_t fallback) {
+  const std::string v = Setting(name);
+  if (v.empty()) return fallback;
+  const Status bad = InvalidArgumentError(std::string("SUANLI_") + name +
+                                          " must be a size in bytes, optionally with a unit (e.g. 500MB, 20GB, 1GiB)");
+  if (!std::isdigit(static_cast<unsigned char>(v[0]))) return bad;
+  char* end = nullptr;
+  const double number = std::strtod(v.c_str(), &end);
+  std::string unit(end);
+  unit.erase(0, unit.find_first_not_of(' '));
+  std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::tolower(c); });
+  static const std::pair<const char*, double> kUnits[] = {
+      {"", 1},      {"b", 1},        {"kb", 1e3},        {"mb", 1e6},           {"gb", 1e9},
+      {"tb", 1e12}, {"kib", 1024.0}, {"mib", 1048576.0}, {"gib", 1073741824.0}, {"tib", 1099511627776.0}};
+  for (const auto& [suffix, scale] : kUnits) {
+    if (unit != suffix) continue;
+    const double bytes = number * scale;
+    if (!(bytes >= 1) || bytes > 1.8e19) return bad;
+    return static_cast<uint64_t>(bytes);
+  }
+  return bad;
+}
+
+// "1TiB", "500MB" when the size is a whole number of a unit, else bytes.
+std::string FormatByteSize(uint64_t bytes) {
+  static const std::pair<const char*, uint64_t> kUnits[] = {
+      {"TiB", 1ull << 40}, {"TB", 1000000000000ull}, {"GiB", 1ull << 30}, {"GB", 1000000000ull},
+      {"MiB", 1ull << 20}, {"MB", 1000000ull},       {"KiB", 1ull << 10}, {"KB", 1000ull}};
+  for (const auto& [unit, scale] : kUnits) {
+    if (bytes >= scale && bytes % scale == 0) return std::to_string(bytes / scale) + unit;
+  }
+  return std::to_string(bytes);
+}
+
 bool BoolSetting(const char* name) {
   const std::string v = Setting(name);
   return v == "1" || v == "true" || v == "TRUE" || v == "True";
@@ -66,6 +106,7 @@ StatusOr<ServeConfig> LoadServeConfig() {
   if (c.store.root.empty()) c.store.root = c.home + "/models";
   c.store.prune = !BoolSetting("NOPRUNE");
   c.server.pull.prune = c.store.prune;
+  ASSIGN_OR_RETURN(c.store.max_blob_bytes, ByteSizeSetting("MAX_BLOB_SIZE", c.store.max_blob_bytes));
   c.server.pull.limits.max_blob_bytes = c.store.max_blob_bytes;
   c.server.pull.user_agent = std::string("suanli/") + kVersion + " (linux)";
   const std::string part = Setting("PULL_PART_SIZE");
@@ -145,6 +186,8 @@ std::vector<std::string> DescribeServeConfig(const ServeConfig& c) {
       row("SUANLI_KV_CACHE_TYPE", c.sched.kv_cache_type, "KV cache type (f16, q8_0, q4_0)"),
       row("SUANLI_LOAD_TIMEOUT", secs(c.sched.load_timeout_ns), "give up loading a model after"),
       row("SUANLI_NOPRUNE", c.store.prune ? "false" : "true", "keep unreferenced blobs"),
+      row("SUANLI_MAX_BLOB_SIZE", FormatByteSize(c.store.max_blob_bytes),
+          "largest blob an upload or pull may store (bytes, or with KB/MB/GB/TB, KiB/MiB/GiB/TiB)"),
       row("SUANLI_PULL_PART_SIZE", std::to_string(c.server.pull.download.min_part_bytes),
           "smallest part of a parallel download (bytes)"),
       row("SUANLI_PULL_STALL_TIMEOUT", FormatGoDuration(c.server.pull.download.stall_timeout_s * 1000000000LL),

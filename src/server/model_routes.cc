@@ -2,6 +2,7 @@
 // /api/delete and /api/blobs/:digest (/api/create: create_routes.cc).
 #include <cpp-httplib/httplib.h>
 
+#include <cstdint>
 #include <cstdio>
 
 #include "base/duration.h"
@@ -64,6 +65,26 @@ StatusOr<std::string> OptionalString(const json& body, const char* key) {
   return it->get<std::string>();
 }
 
+// The Content-Length a request declares, or 0 when it declares none (or a
+// malformed one, which httplib refuses while reading); UINT64_MAX when it
+// has more digits than any real size.
+uint64_t DeclaredLength(const httplib::Request& req) {
+  if (!req.has_header("Content-Length")) return 0;
+  const std::string length = req.get_header_value("Content-Length");
+  if (length.empty() || length.find_first_not_of("0123456789") != std::string::npos) return 0;
+  if (length.size() > 19) return UINT64_MAX;
+  return std::stoull(length);
+}
+
+// 413 for an upload over the store's blob cap. The connection is closed
+// after an error reply, so the rest of the body is never read.
+void ReplyBlobTooLarge(httplib::Response& res, uint64_t cap) {
+  ReplyJson(res,
+            {{"error", "the blob is larger than this server accepts (at most " + std::to_string(cap) +
+                           " bytes; set SUANLI_MAX_BLOB_SIZE to change it)"}},
+            413);
+}
+
 }  // namespace
 
 void Server::RegisterModelRoutes() {
@@ -118,7 +139,9 @@ void Server::RegisterModelRoutes() {
     if (source->empty() || destination->empty()) return ReplyError(res, InvalidArgumentError("source and destination are required"));
     auto guard = store_->name_locks().Lock(*destination);
     Status st = store_->Copy(*source, *destination);
-    if (st.code() == StatusCode::kNotFound) st = NotFoundError("model \"" + *source + "\" not found");
+    if (st.code() == StatusCode::kNotFound && st.message() == "model '" + *source + "' not found") {
+      st = NotFoundError("model \"" + *source + "\" not found");  // Ollama's wording
+    }
     if (!st.ok()) return ReplyError(res, st);
     res.status = 200;
   });
@@ -130,11 +153,13 @@ void Server::RegisterModelRoutes() {
     if (!name.ok()) return ReplyError(res, name.status());
     auto guard = store_->name_locks().Lock(*name);
     auto record = store_->Get(*name);
-    if (!record.ok()) return ReplyError(res, record.status());
+    // A model whose layers are missing (NotFound from Get) is deleted all the
+    // same; Delete says "not found" when there is no manifest at all.
+    if (!record.ok() && record.status().code() != StatusCode::kNotFound) return ReplyError(res, record.status());
     // Its runner ends once idle; requests running on it finish, as on Linux
     // the unlinked blob stays readable through the runner's open mapping.
-    scheduler_->Unload(record->model_path, record->adapter_paths);
-    Status st = store_->Delete(record->name.Display());
+    if (record.ok()) scheduler_->Unload(record->model_path, record->adapter_paths);
+    Status st = store_->Delete(*name);
     if (!st.ok()) return ReplyError(res, st);
     res.status = 200;
   });
@@ -148,8 +173,18 @@ void Server::RegisterModelRoutes() {
                                              const httplib::ContentReader& reader) {
     const std::string digest = req.matches[1];
     if (!IsValidDigest(digest)) return ReplyError(res, InvalidArgumentError("invalid digest format"));
+    // A declared length over the cap is refused before a byte is read.
+    const uint64_t cap = store_->max_blob_bytes();
+    if (DeclaredLength(req) > cap) return ReplyBlobTooLarge(res, cap);
     if (store_->HasBlob(digest)) {
-      reader([](const char*, size_t) { return true; });  // drain
+      // Already stored: the body is read and dropped, but no more of it than
+      // a new blob could be.
+      uint64_t seen = 0;
+      reader([&](const char*, size_t n) {
+        seen += n;
+        return seen <= cap;
+      });
+      if (seen > cap) return ReplyBlobTooLarge(res, cap);
       res.status = 200;
       return;
     }
@@ -160,6 +195,7 @@ void Server::RegisterModelRoutes() {
       write_status = (*upload)->Write(data, n);
       return write_status.ok();
     });
+    if (write_status.code() == StatusCode::kResourceExhausted) return ReplyBlobTooLarge(res, cap);
     if (!write_status.ok()) return ReplyError(res, write_status);
     if (!read_ok) return ReplyError(res, InvalidArgumentError("the upload ended early"));
     Status st = (*upload)->Commit();

@@ -47,6 +47,29 @@ StatusOr<std::string> ReadAll(const std::string& path) {
   return ss.str();
 }
 
+// The digests a manifest names (config and layers); empty when it is not a
+// JSON object.
+std::set<std::string> LayerDigests(const json& m) {
+  std::set<std::string> out;
+  if (!m.is_object()) return out;
+  if (m.contains("config") && m["config"].is_object()) out.insert(m["config"].value("digest", ""));
+  const json layers = m.value("layers", json::array());
+  if (!layers.is_array()) return out;
+  for (const json& layer : layers) {
+    if (layer.is_object()) out.insert(layer.value("digest", ""));
+  }
+  return out;
+}
+
+std::set<std::string> LayerDigestsOfFile(const std::string& path) {
+  auto bytes = ReadAll(path);
+  return bytes.ok() ? LayerDigests(json::parse(*bytes, nullptr, false)) : std::set<std::string>();
+}
+
+Status MissingLayers(const std::string& display) {
+  return NotFoundError("model '" + display + "' is missing its layers; pull or create it again");
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<ModelStore>> ModelStore::Open(const Options& options) {
@@ -62,7 +85,14 @@ StatusOr<std::unique_ptr<ModelStore>> ModelStore::Open(const Options& options) {
       }
     }
   }
-  return std::unique_ptr<ModelStore>(new ModelStore(options));
+  std::unique_ptr<ModelStore> store(new ModelStore(options));
+  // Models that a crash, a full disk or a hand-removed blob broke are left
+  // out of List; say which, once.
+  for (const ManifestFile& file : store->ManifestFiles()) {
+    auto record = store->Load(file.name, file.path);
+    if (!record.ok()) LogWarn("model " + file.name.Display() + " is not listed: " + record.status().message());
+  }
+  return store;
 }
 
 std::string ModelStore::BlobPath(const std::string& digest) const {
@@ -87,11 +117,19 @@ StatusOr<ModelRecord> ModelStore::Load(const ModelName& name, const std::string&
   r.digest = Sha256Hex(bytes);
   struct stat st {};
   if (::stat(manifest_file.c_str(), &st) == 0) r.modified = std::chrono::system_clock::from_time_t(st.st_mtime);
-  auto blob_text = [&](const json& layer) -> StatusOr<std::string> {
+  // The model, adapter and config blobs must be stored too, not only the
+  // text layers read here: a model whose GGUF is gone would otherwise be
+  // listed and fail only when it is loaded.
+  auto stored_blob = [&](const json& layer) -> StatusOr<std::string> {
     const std::string digest = layer.value("digest", "");
     if (!IsValidDigest(digest)) return InternalError("the manifest of '" + display + "' has a bad digest");
-    auto text = ReadAll(BlobPath(digest));
-    if (!text.ok()) return InternalError("model '" + display + "' is missing a layer; create or pull it again");
+    if (!HasBlob(digest)) return MissingLayers(display);
+    return BlobPath(digest);
+  };
+  auto blob_text = [&](const json& layer) -> StatusOr<std::string> {
+    ASSIGN_OR_RETURN(std::string path, stored_blob(layer));
+    auto text = ReadAll(path);
+    if (!text.ok()) return MissingLayers(display);
     return text;
   };
   for (const json& layer : manifest["layers"]) {
@@ -99,13 +137,10 @@ StatusOr<ModelRecord> ModelStore::Load(const ModelName& name, const std::string&
     const std::string type = layer.value("mediaType", "");
     r.size += layer.value("size", uint64_t{0});
     if (type == kModelLayer) {
-      const std::string digest = layer.value("digest", "");
-      if (!IsValidDigest(digest)) return InternalError("the manifest of '" + display + "' has a bad digest");
-      r.model_path = BlobPath(digest);
+      ASSIGN_OR_RETURN(r.model_path, stored_blob(layer));
     } else if (type == kAdapterLayer) {
-      const std::string digest = layer.value("digest", "");
-      if (!IsValidDigest(digest)) return InternalError("the manifest of '" + display + "' has a bad digest");
-      r.adapter_paths.push_back(BlobPath(digest));
+      ASSIGN_OR_RETURN(std::string path, stored_blob(layer));
+      r.adapter_paths.push_back(std::move(path));
     } else if (type == kParamsLayer) {
       ASSIGN_OR_RETURN(std::string text, blob_text(layer));
       r.parameters = json::parse(text, nullptr, false);
@@ -125,8 +160,8 @@ StatusOr<ModelRecord> ModelStore::Load(const ModelName& name, const std::string&
   }
   if (r.model_path.empty()) return InternalError("model '" + display + "' has no model layer");
   if (manifest.contains("config") && manifest["config"].is_object()) {
-    auto config_text = blob_text(manifest["config"]);
-    json config = config_text.ok() ? json::parse(*config_text, nullptr, false) : json();
+    ASSIGN_OR_RETURN(std::string config_text, blob_text(manifest["config"]));
+    json config = json::parse(config_text, nullptr, false);
     if (config.is_object()) {
       r.details.format = config.value("model_format", "gguf");
       r.details.family = config.value("model_family", "");
@@ -139,21 +174,28 @@ StatusOr<ModelRecord> ModelStore::Load(const ModelName& name, const std::string&
   return r;
 }
 
-StatusOr<std::vector<ModelRecord>> ModelStore::List() const {
-  std::vector<ModelRecord> out;
+std::vector<ModelStore::ManifestFile> ModelStore::ManifestFiles() const {
+  std::vector<ManifestFile> out;
   const fs::path base = options_.root + "/manifests";
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(base, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (!it->is_regular_file() || it.depth() != 3) continue;
+    if (it.depth() != 3 || !it->is_regular_file()) continue;
     const fs::path rel = fs::relative(it->path(), base);
     std::vector<std::string> parts;
     for (const auto& p : rel) parts.push_back(p.string());
     if (parts.size() != 4 || parts[3].find(".tmp-") != std::string::npos) continue;
     auto name = ParseModelName(parts[0] + "/" + parts[1] + "/" + parts[2] + ":" + parts[3]);
-    if (!name.ok()) continue;
-    auto record = Load(*name, it->path().string());
+    if (name.ok()) out.push_back({*name, it->path().string()});
+  }
+  return out;
+}
+
+StatusOr<std::vector<ModelRecord>> ModelStore::List() const {
+  std::vector<ModelRecord> out;
+  for (const ManifestFile& file : ManifestFiles()) {
+    auto record = Load(file.name, file.path);
     if (!record.ok()) {
-      LogWarn("skipping model " + name->Display() + ": " + record.status().message());
+      LogDebug("skipping model " + file.name.Display() + ": " + record.status().message());
       continue;
     }
     out.push_back(std::move(record).value());
@@ -162,14 +204,11 @@ StatusOr<std::vector<ModelRecord>> ModelStore::List() const {
 }
 
 StatusOr<ModelRecord> ModelStore::Get(const std::string& text) const {
-  ASSIGN_OR_RETURN(ModelName name, ParseModelName(text));
+  ASSIGN_OR_RETURN(ModelName requested, ParseModelName(text));
+  const ModelName name = ExistingSpelling(requested);  // case-insensitive match
   const std::string path = options_.root + "/manifests/" + name.ManifestPath();
-  if (::access(path.c_str(), F_OK) == 0) return Load(name, path);
-  ASSIGN_OR_RETURN(auto all, List());  // case-insensitive match
-  for (auto& r : all) {
-    if (r.name.Key() == name.Key()) return r;
-  }
-  return NotFoundError("model '" + text + "' not found");
+  if (::access(path.c_str(), F_OK) != 0) return NotFoundError("model '" + text + "' not found");
+  return Load(name, path);
 }
 
 ModelName ModelStore::ExistingSpelling(const ModelName& name) const {
@@ -203,13 +242,16 @@ Status ModelStore::Create(const std::string& text, const CreateSpec& spec,
                           const std::function<void(const std::string&)>& progress) {
   ASSIGN_OR_RETURN(ModelName requested, ParseModelName(text));
   if (!IsValidDigest(spec.model_digest)) return InvalidArgumentError("invalid digest '" + spec.model_digest + "'");
-  if (!HasBlob(spec.model_digest)) return InvalidArgumentError("blob " + spec.model_digest + " not found; upload it first");
   for (const auto& digest : spec.adapter_digests) {
     if (!IsValidDigest(digest)) return InvalidArgumentError("invalid digest '" + digest + "'");
   }
   std::lock_guard<std::mutex> lock(write_mu_);
   const ModelName name = ExistingSpelling(requested);  // one manifest per name, whatever its case
-  // Checked again under the lock: a delete may have pruned a blob since.
+  // Checked under the lock: a delete or create may have pruned a blob since
+  // the caller saw it.
+  if (!HasBlob(spec.model_digest)) {
+    return InvalidArgumentError("blob " + spec.model_digest + " not found; upload it first");
+  }
   for (const auto& digest : spec.adapter_digests) {
     if (!HasBlob(digest)) return InvalidArgumentError("blob " + digest + " not found; upload it first");
   }
@@ -252,8 +294,13 @@ Status ModelStore::Create(const std::string& text, const CreateSpec& spec,
                    {"layers", layers}};
   progress("writing manifest");
   const std::string path = options_.root + "/manifests/" + name.ManifestPath();
+  // The replaced manifest's layers are the only blobs this create may free
+  // (as in Delete); those the new manifest uses stay.
+  std::set<std::string> unused = LayerDigestsOfFile(path);
+  for (const auto& digest : LayerDigests(manifest)) unused.erase(digest);
   RETURN_IF_ERROR(MakeDirectories(path.substr(0, path.find_last_of('/'))));
   RETURN_IF_ERROR(WriteFileAtomically(path, manifest.dump()));
+  if (options_.prune && !unused.empty()) RETURN_IF_ERROR(PruneUnreferenced(unused));
   progress("success");
   return OkStatus();
 }
@@ -270,20 +317,16 @@ Status ModelStore::Copy(const std::string& source, const std::string& destinatio
 }
 
 Status ModelStore::Delete(const std::string& text) {
-  ASSIGN_OR_RETURN(ModelRecord r, Get(text));
+  ASSIGN_OR_RETURN(ModelName requested, ParseModelName(text));
   std::lock_guard<std::mutex> lock(write_mu_);
-  fs::path path = options_.root + "/manifests/" + r.name.ManifestPath();
+  // Only the manifest is needed: a model whose layers are missing (or whose
+  // manifest is corrupt) can be deleted too.
+  const ModelName name = ExistingSpelling(requested);
+  fs::path path = options_.root + "/manifests/" + name.ManifestPath();
+  if (::access(path.c_str(), F_OK) != 0) return NotFoundError("model '" + text + "' not found");
   // The layers of this manifest are the only blobs the delete may free: other
   // unreferenced blobs may be uploads for a create that is still to come.
-  std::set<std::string> layers;
-  auto bytes = ReadAll(path.string());
-  json m = bytes.ok() ? json::parse(*bytes, nullptr, false) : json();
-  if (m.is_object()) {
-    if (m.contains("config") && m["config"].is_object()) layers.insert(m["config"].value("digest", ""));
-    for (const json& layer : m.value("layers", json::array())) {
-      if (layer.is_object()) layers.insert(layer.value("digest", ""));
-    }
-  }
+  const std::set<std::string> layers = LayerDigestsOfFile(path.string());
   std::error_code ec;
   if (!fs::remove(path, ec)) return InternalError("could not delete model '" + text + "'");
   // Remove folders left empty, up to manifests/.
@@ -302,10 +345,7 @@ Status ModelStore::PruneUnreferenced(const std::set<std::string>& digests) {
     auto bytes = ReadAll(it->path().string());
     json m = bytes.ok() ? json::parse(*bytes, nullptr, false) : json();
     if (!m.is_object()) return OkStatus();  // unreadable manifest: keep every blob
-    if (m.contains("config") && m["config"].is_object()) referenced.insert(m["config"].value("digest", ""));
-    for (const json& layer : m.value("layers", json::array())) {
-      if (layer.is_object()) referenced.insert(layer.value("digest", ""));
-    }
+    referenced.merge(LayerDigests(m));
   }
   if (ec) return OkStatus();  // the listing failed: keep every blob
   for (const auto& digest : digests) {
@@ -418,11 +458,10 @@ Status BlobUpload::Write(const char* data, size_t n) {
 Status BlobUpload::Commit() {
   const std::string got = "sha256:" + hasher_->sha.FinalHex();
   if (got != digest_) return InvalidArgumentError("digest mismatch, expected " + digest_ + ", got " + got);
-  if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
-    fd_ = -1;
-    return InternalError("cannot flush the upload to disk");
-  }
+  const bool synced = ::fsync(fd_) == 0;
+  const bool closed = ::close(fd_) == 0;  // always, even when fsync failed
   fd_ = -1;
+  if (!synced || !closed) return InternalError("cannot flush the upload to disk");
   if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0) return InternalError("cannot move the upload into place");
   done_ = true;
   return SyncDirectory(final_path_.substr(0, final_path_.find_last_of('/')));

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -68,15 +69,28 @@ class ModelStore {
  public:
   struct Options {
     std::string root;
-    bool prune = true;                        // remove unreferenced blobs after delete
+    bool prune = true;                        // remove unreferenced blobs after delete, create
     uint64_t max_blob_bytes = 1ull << 40;     // uploads larger than this are refused
   };
-  // Creates the folders and removes temp files a crash left behind.
+  // Creates the folders, removes temp files a crash left behind, and logs
+  // one warning per manifest that is corrupt or names a missing blob.
   static StatusOr<std::unique_ptr<ModelStore>> Open(const Options& options);
 
+  // Every model whose manifest is readable and whose layers are all in the
+  // store; the others are left out (Open logs each of them once).
   StatusOr<std::vector<ModelRecord>> List() const;
-  // NotFound "model 'x' not found"; InvalidArgument for a bad name.
+  // The model (matched case-insensitively). NotFound "model 'x' not found";
+  // NotFound "model 'x' is missing its layers; pull or create it again" when
+  // a blob its manifest names (model, adapter, config, text layers) is gone;
+  // Internal for a corrupt manifest; InvalidArgument for a bad name.
   StatusOr<ModelRecord> Get(const std::string& name) const;
+  // The spelling of an existing model whose name differs only in case (as
+  // Ollama's getExistingName), else `name`: writes never make two manifests
+  // for one name. Callers that write hold the name's lock around the lookup
+  // and the write.
+  ModelName ExistingSpelling(const ModelName& name) const;
+  // The largest blob an upload may store.
+  uint64_t max_blob_bytes() const { return options_.max_blob_bytes; }
 
   bool HasBlob(const std::string& digest) const;
   std::string BlobPath(const std::string& digest) const;  // REQUIRES: IsValidDigest(digest)
@@ -91,10 +105,15 @@ class ModelStore {
   NameLocks& name_locks() { return name_locks_; }
 
   // Writes the model (over an existing one whose name differs only in case).
-  // `progress` receives Ollama's status lines.
+  // `progress` receives Ollama's status lines. Unless prune is off, the
+  // layers of the replaced manifest that no manifest references any more are
+  // removed afterwards (never those the new manifest uses).
   Status Create(const std::string& name, const CreateSpec& spec,
                 const std::function<void(const std::string&)>& progress);
   Status Copy(const std::string& source, const std::string& destination);
+  // Removes the manifest (also one whose layers are missing or that is
+  // corrupt) and, unless prune is off, its layers no other manifest uses.
+  // NotFound "model 'x' not found".
   Status Delete(const std::string& name);
 
   // For pulls (store/pull.h): the store's folder, a manifest's raw bytes
@@ -108,11 +127,14 @@ class ModelStore {
  private:
   explicit ModelStore(Options options) : options_(std::move(options)) {}
   StatusOr<std::string> WriteBlobBytes(const std::string& data);  // returns "sha256:<hex>"
+  // Reads a manifest and checks that every blob it names is stored.
   StatusOr<ModelRecord> Load(const ModelName& name, const std::string& manifest_file) const;
-  // The spelling of an existing model whose name differs only in case (as
-  // Ollama's getExistingName), else `name`: writes never make two manifests
-  // for one name.
-  ModelName ExistingSpelling(const ModelName& name) const;
+  struct ManifestFile {
+    ModelName name;
+    std::string path;
+  };
+  // Every manifest file under manifests/ whose path is a valid model name.
+  std::vector<ManifestFile> ManifestFiles() const;
   // Removes those of `digests` that no manifest references any more.
   // REQUIRES: write_mu_ held.
   Status PruneUnreferenced(const std::set<std::string>& digests);

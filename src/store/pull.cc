@@ -51,9 +51,12 @@ Status Puller::Pull(const std::string& model, bool insecure, const PullProgressF
   if (model.rfind("https://", 0) == 0 || model.rfind("http://", 0) == 0) {
     return PullFromUrl(model, insecure, progress, flag);
   }
-  ASSIGN_OR_RETURN(ModelName name, ParseModelName(model));
+  ASSIGN_OR_RETURN(ModelName requested, ParseModelName(model));
   // One writer per name: a create, copy or delete of this name waits.
-  auto guard = store_->name_locks().Lock(name);
+  auto guard = store_->name_locks().Lock(requested);
+  // Under the lock, as Ollama's getExistingName: a model stored under another
+  // case is the one pulled, read and replaced (never a second manifest).
+  const ModelName name = store_->ExistingSpelling(requested);
   return PullFromRegistry(name, insecure, progress, flag);
 }
 

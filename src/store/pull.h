@@ -42,7 +42,9 @@ class Puller {
  public:
   Puller(ModelStore* store, PullOptions options);
 
-  // Pulls `model` (a model name or an http(s) URL ending in .gguf).
+  // Pulls `model` (a model name or an http(s) URL ending in .gguf). A name
+  // that differs from a stored model's only in case pulls, and replaces,
+  // that model (its spelling is kept).
   // `insecure` allows plain http. `progress` is called on this thread;
   // `gone` is polled (about every 100 ms) and, once true, the pull stops with
   // Cancelled (partial downloads stay for a later resume). Errors: NotFound

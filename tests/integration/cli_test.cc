@@ -95,6 +95,32 @@ TEST_F(CliTest, ErrorsAreOneLineWithoutTraces) {
   EXPECT_NE(version.out.find("suanli version is"), std::string::npos);
 }
 
+TEST_F(CliTest, ModelfileTemplateAndMessagesComeFirstInThePrompt) {
+  std::ofstream(server_->home() + "/ModelfileMessages")
+      << "FROM " << TinyChatModel() << "\n"
+      << "TEMPLATE \"\"\"{{- range .Messages }}<|im_start|>{{ .Role }}\n{{ .Content }}<|im_end|>\n{{ end }}"
+         "<|im_start|>assistant\n\"\"\"\n"
+         "MESSAGE user Is Mario a plumber?\n"
+         "MESSAGE assistant Yes, from Brooklyn.\n";
+  auto create = Cli(*server_, "create primed -f " + server_->home() + "/ModelfileMessages");
+  ASSERT_EQ(create.exit_code, 0) << create.out;
+  EXPECT_NE(create.out.find("success"), std::string::npos) << create.out;
+
+  auto chat = server_->Post("/api/chat", json{{"model", "primed"},
+                                              {"messages", {{{"role", "user"}, {"content", "And Luigi?"}}}},
+                                              {"_debug_render_only", true}});
+  ASSERT_EQ(chat.status, 200) << chat.body;
+  EXPECT_EQ(chat.Json()["_debug_info"]["rendered_template"],
+            "<|im_start|>user\nIs Mario a plumber?<|im_end|>\n"
+            "<|im_start|>assistant\nYes, from Brooklyn.<|im_end|>\n"
+            "<|im_start|>user\nAnd Luigi?<|im_end|>\n"
+            "<|im_start|>assistant\n");
+  auto modelfile = Cli(*server_, "show primed --modelfile");
+  EXPECT_NE(modelfile.out.find("MESSAGE user Is Mario a plumber?"), std::string::npos) << modelfile.out;
+  EXPECT_NE(modelfile.out.find("MESSAGE assistant Yes, from Brooklyn."), std::string::npos) << modelfile.out;
+  EXPECT_EQ(Cli(*server_, "rm primed").exit_code, 0);
+}
+
 TEST(CliNoServerTest, SaysHowToStartTheServer) {
   ServerHarness dead;
   const int port = dead.port();

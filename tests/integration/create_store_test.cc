@@ -9,12 +9,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include <cpp-httplib/httplib.h>
+
+#include "base/sha256.h"
 #include "create_helpers.h"
 #include "server_harness.h"
 
@@ -154,6 +160,84 @@ TEST(CreateStoreTest, DeletingAModelThatIsGenerating) {
             200);
   EXPECT_TRUE(Generate(server, "busy").value("done", false));
   EXPECT_TRUE(StoreProblems(server.home() + "/models").empty());
+}
+
+// Files in the store's blobs/ whose name contains `needle`.
+std::vector<std::string> BlobFiles(const ServerHarness& server, const std::string& needle) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(server.home() + "/models/blobs")) {
+    if (e.path().filename().string().find(needle) != std::string::npos) out.push_back(e.path().filename().string());
+  }
+  return out;
+}
+
+TEST(CreateStoreTest, BlobUploadsAreCappedBySuanliMaxBlobSize) {
+  ServerHarness server(Env{{"SUANLI_MAX_BLOB_SIZE", "64KB"}});
+  ASSERT_TRUE(server.ok());
+  const std::string small(10000, 's');
+  const std::string big(80000, 'b');  // small enough to sit in the socket buffers when refused
+  const std::string big_digest = "sha256:" + Sha256Hex(big);
+  const std::string small_digest = UploadBlob(server, small);
+  ASSERT_FALSE(small_digest.empty()) << "a blob under the cap is stored";
+
+  // Over the cap with a declared length: refused from the headers alone,
+  // before a byte of the body is sent.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server.port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  const std::string head = "POST /api/blobs/sha256:" + std::string(64, 'c') +
+                           " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+                           "Content-Length: 10000000000\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  std::string answer;
+  char chunk[4096];
+  for (ssize_t n; (n = ::recv(fd, chunk, sizeof(chunk), 0)) > 0;) answer.append(chunk, static_cast<size_t>(n));
+  ::close(fd);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
+  EXPECT_NE(answer.find("larger than this server accepts (at most 64000 bytes"), std::string::npos) << answer;
+
+  // Over the cap in chunks (no length said): the reading stops at the cap
+  // and the partial upload is removed.
+  auto chunked_post = [&](const std::string& digest) {
+    return server.Client()->Post(
+        "/api/blobs/" + digest,
+        [&big](size_t offset, httplib::DataSink& sink) {
+          if (offset < big.size()) sink.write(big.data() + offset, std::min<size_t>(16384, big.size() - offset));
+          if (offset + 16384 >= big.size()) sink.done();
+          return true;
+        },
+        "application/octet-stream");
+  };
+  auto chunked = chunked_post(big_digest);
+  ASSERT_TRUE(chunked);
+  EXPECT_EQ(chunked->status, 413) << chunked->body;
+  EXPECT_EQ(server.Head("/api/blobs/" + big_digest).status, 404);
+  EXPECT_TRUE(BlobFiles(server, "-upload-").empty()) << "no partial file is left";
+  EXPECT_TRUE(BlobFiles(server, big_digest.substr(7)).empty());
+
+  // A digest already stored: its body is still read only up to the cap.
+  auto again = chunked_post(small_digest);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 413) << again->body;
+  auto resent = server.Client()->Post("/api/blobs/" + small_digest, small, "application/octet-stream");
+  ASSERT_TRUE(resent);
+  EXPECT_EQ(resent->status, 200);
+  EXPECT_EQ(server.Get("/api/version").status, 200);
+
+  // A bad setting stops the server with a message that names the variable.
+  const char* bin = std::getenv("SUANLI_BIN");
+  const std::string cmd = "SUANLI_MAX_BLOB_SIZE=lots SUANLI_HOME=" + server.home() + "/bad SUANLI_HOST=127.0.0.1:1 " +
+                          (bin ? bin : "suanli") + " serve 2>&1 </dev/null";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[1024];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) out.append(buf, n);
+  EXPECT_NE(pclose(pipe), 0);
+  EXPECT_NE(out.find("SUANLI_MAX_BLOB_SIZE must be a size in bytes"), std::string::npos) << out;
 }
 
 TEST(CreateStoreTest, KillDuringUploadAndQuantizeThenRestart) {

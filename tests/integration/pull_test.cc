@@ -345,6 +345,26 @@ TEST_F(PullTest, ANewVersionPrunesTheLayersOnlyTheOldOneUsed) {
   EXPECT_TRUE(Listed(*server_, v2.name));  // its params and config layers (shared with v1) stayed
 }
 
+TEST_F(PullTest, PullingInAnotherCaseReplacesTheStoredModel) {
+  const Published v1 = Publish(registry_, "library/casey", RandomBytes(400000, 17));
+  ASSERT_EQ(PullWhole(v1.name).status, 200);
+  const Published v2 = Publish(registry_, "library/casey", RandomBytes(400000, 18));  // same tag, new model
+  // The name as typed differs only in case: the stored spelling is pulled
+  // and replaced, and the old model layer pruned.
+  const std::string shouted = registry_.Authority() + "/library/CASEY:LATEST";
+  const auto lines = PullLines(shouted);
+  EXPECT_EQ(LastError(lines), "");
+  EXPECT_NE(std::find(lines.begin(), lines.end(), json({{"status", "removing unused layers"}})), lines.end());
+  const auto manifests = FilesMatching(server_->home() + "/models/manifests", "/casey/");
+  const auto shouted_manifests = FilesMatching(server_->home() + "/models/manifests", "/CASEY/");
+  EXPECT_EQ(manifests.size(), 1u);
+  EXPECT_TRUE(shouted_manifests.empty()) << shouted_manifests.front();
+  EXPECT_FALSE(fs::exists(BlobFile(*server_, v1.digest)));
+  EXPECT_TRUE(fs::exists(BlobFile(*server_, v2.digest)));
+  ASSERT_TRUE(Listed(*server_, v1.name));
+  EXPECT_FALSE(Listed(*server_, shouted));
+}
+
 TEST_F(PullTest, UrlPullNamesTheModelAfterTheFile) {
   registry_.AddFile("/files/Tiny-Embed.Q8.gguf", ReadFile(TinyEmbedModel()));
   const std::string url = "http://" + registry_.Authority() + "/files/Tiny-Embed.Q8.gguf";

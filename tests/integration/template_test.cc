@@ -44,5 +44,30 @@ TEST(TemplateTest, ModelfileTemplateAndRequestOverride) {
   EXPECT_EQ(bad_create.status, 400);
 }
 
+TEST(TemplateTest, TemplateThatFailsWhenRunIs500AndTheServerStaysUp) {
+  ServerHarness server;
+  ASSERT_TRUE(server.ok());
+  // It parses (so create accepts it) but fails when executed.
+  ASSERT_TRUE(server.CreateModel("fails-at-run", TinyChatModel(), json{{"template", "{{ index .Messages 99 }}"}}));
+  const json messages = {{{"role", "user"}, {"content", "hi"}}};
+  for (const json& extra : {json{{"stream", false}}, json{{"stream", true}}, json{{"_debug_render_only", true}}}) {
+    json body = {{"model", "fails-at-run"}, {"messages", messages}};
+    body.update(extra);
+    auto chat = server.Post("/api/chat", body);
+    EXPECT_EQ(chat.status, 500) << extra.dump() << ": " << chat.body;
+    const std::string error = chat.Json().value("error", "");
+    EXPECT_NE(error.find("template: "), std::string::npos) << error;
+    EXPECT_NE(error.find("index out of range: 99"), std::string::npos) << error;
+  }
+  ASSERT_TRUE(ProcessAlive(server.pid())) << "the server survives the failed render";
+  EXPECT_EQ(server.Get("/api/version").status, 200);
+  ASSERT_TRUE(server.CreateModel("fine", TinyChatModel(), kOneThread));
+  auto fine = server.Post("/api/chat", json{{"model", "fine"},
+                                            {"messages", messages},
+                                            {"stream", false},
+                                            {"options", {{"temperature", 0}, {"num_predict", 2}}}});
+  EXPECT_EQ(fine.status, 200) << fine.body;
+}
+
 }  // namespace
 }  // namespace suanli::testing

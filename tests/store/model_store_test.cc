@@ -46,14 +46,14 @@ class ModelStoreTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(root_); }
 
   // A minimal GGUF (no tensors) uploaded as a blob; returns its digest.
-  std::string UploadGguf() {
+  std::string UploadGguf(const std::string& architecture = "qwen2") {
     std::string g = "GGUF";
     auto put32 = [&](uint32_t v) { g.append(reinterpret_cast<char*>(&v), 4); };
     auto put64 = [&](uint64_t v) { g.append(reinterpret_cast<char*>(&v), 8); };
     put32(3);
     put64(0);
     put64(1);
-    const std::string key = "general.architecture", value = "qwen2";
+    const std::string key = "general.architecture", value = architecture;
     put64(key.size());
     g += key;
     put32(8);
@@ -246,6 +246,110 @@ TEST_F(ModelStoreTest, DeleteFreesOnlyItsOwnLayers) {
   EXPECT_TRUE(store_->HasBlob(waiting_digest)) << "a blob no manifest names yet is not the delete's to free";
   EXPECT_FALSE(store_->HasBlob(digest));
   EXPECT_FALSE(store_->HasBlob("sha256:" + Sha256Hex("only mine")));
+}
+
+TEST_F(ModelStoreTest, RecreatePrunesTheOldLayersButNotSharedOnes) {
+  const std::string model = UploadGguf();
+  CreateSpec spec;
+  spec.model_digest = model;
+  spec.system = "first system";
+  ASSERT_TRUE(store_->Create("mario", spec, [](const std::string&) {}).ok());
+  spec.system = "kept by luigi";
+  ASSERT_TRUE(store_->Create("luigi", spec, [](const std::string&) {}).ok());
+  const std::string first = "sha256:" + Sha256Hex("first system");
+  ASSERT_TRUE(store_->HasBlob(first));
+
+  // Re-created (in another case) with a new system prompt: the old system
+  // layer goes, the model layer both manifests use stays.
+  spec.system = "second system";
+  ASSERT_TRUE(store_->Create("MARIO", spec, [](const std::string&) {}).ok());
+  EXPECT_FALSE(store_->HasBlob(first)) << "the replaced manifest's own layer is pruned";
+  EXPECT_TRUE(store_->HasBlob(model));
+  EXPECT_TRUE(store_->HasBlob("sha256:" + Sha256Hex("second system")));
+  ASSERT_TRUE(store_->Get("mario").ok());
+  EXPECT_EQ(store_->Get("mario")->system, "second system");
+
+  // A layer another model still uses is kept.
+  spec.system = "kept by luigi";
+  ASSERT_TRUE(store_->Create("mario", spec, [](const std::string&) {}).ok());
+  EXPECT_FALSE(store_->HasBlob("sha256:" + Sha256Hex("second system")));
+  spec.system = "third system";
+  ASSERT_TRUE(store_->Create("mario", spec, [](const std::string&) {}).ok());
+  EXPECT_TRUE(store_->HasBlob("sha256:" + Sha256Hex("kept by luigi"))) << "luigi still uses it";
+
+  // A new model layer: the old one goes once no manifest uses it.
+  const std::string other = UploadGguf("llama");
+  spec.model_digest = other;
+  ASSERT_TRUE(store_->Create("mario", spec, [](const std::string&) {}).ok());
+  EXPECT_TRUE(store_->HasBlob(model)) << "luigi uses it";
+  ASSERT_TRUE(store_->Create("luigi", spec, [](const std::string&) {}).ok());
+  EXPECT_FALSE(store_->HasBlob(model));
+  EXPECT_EQ(store_->List()->size(), 2u);
+  EXPECT_EQ(store_->Get("luigi")->model_path, store_->BlobPath(other));
+}
+
+TEST_F(ModelStoreTest, RecreateKeepsOldLayersWithoutPrune) {
+  auto kept = ModelStore::Open({root_, false, 1 << 20});
+  ASSERT_TRUE(kept.ok());
+  CreateSpec spec;
+  spec.model_digest = UploadGguf();
+  spec.system = "first system";
+  ASSERT_TRUE((*kept)->Create("mario", spec, [](const std::string&) {}).ok());
+  spec.system = "second system";
+  ASSERT_TRUE((*kept)->Create("mario", spec, [](const std::string&) {}).ok());
+  EXPECT_TRUE((*kept)->HasBlob("sha256:" + Sha256Hex("first system")));
+}
+
+TEST_F(ModelStoreTest, ModelsWithMissingBlobsAreReportedNotListed) {
+  CreateSpec spec;
+  spec.model_digest = UploadGguf();
+  ASSERT_TRUE(store_->Create("good", spec, [](const std::string&) {}).ok());
+  // A model whose GGUF was removed (a valid digest, no blob).
+  const std::string gone_model = UploadGguf("llama");
+  spec.model_digest = gone_model;
+  ASSERT_TRUE(store_->Create("no-model", spec, [](const std::string&) {}).ok());
+  ASSERT_TRUE(fs::remove(store_->BlobPath(gone_model)));
+  // A model whose config blob was removed.
+  spec.model_digest = UploadGguf("bert");
+  ASSERT_TRUE(store_->Create("no-config", spec, [](const std::string&) {}).ok());
+  std::ifstream in(root_ + "/manifests/registry.ollama.ai/library/no-config/latest");
+  std::stringstream manifest;
+  manifest << in.rdbuf();
+  const std::string config_digest = nlohmann::json::parse(manifest.str())["config"]["digest"];
+  ASSERT_TRUE(fs::remove(store_->BlobPath(config_digest)));
+
+  ::testing::internal::CaptureStderr();
+  auto reopened = ModelStore::Open({root_, true, 1 << 20});
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(reopened.ok());
+  for (const char* broken : {"no-model:latest", "no-config:latest"}) {
+    const size_t at = log.find(std::string("model ") + broken + " is not listed");
+    EXPECT_NE(at, std::string::npos) << log;
+    EXPECT_EQ(log.find(std::string("model ") + broken, at + 1), std::string::npos) << "one line each:\n" << log;
+  }
+  EXPECT_EQ(log.find("good"), std::string::npos) << log;
+
+  auto list = (*reopened)->List();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].name.Display(), "good:latest");
+  for (const char* broken : {"no-model", "No-Config:latest"}) {
+    auto got = (*reopened)->Get(broken);
+    EXPECT_EQ(got.status().code(), StatusCode::kNotFound) << broken;
+    EXPECT_NE(got.status().message().find("is missing its layers; pull or create it again"), std::string::npos)
+        << got.status().message();
+  }
+  EXPECT_EQ((*reopened)->Get("no-model").status().message(),
+            "model 'no-model:latest' is missing its layers; pull or create it again");
+  EXPECT_EQ((*reopened)->Copy("no-model", "copy").code(), StatusCode::kNotFound);
+
+  // Such a model can still be deleted, and created again.
+  ASSERT_TRUE((*reopened)->Delete("NO-MODEL").ok());
+  EXPECT_EQ((*reopened)->Get("no-model").status().message(), "model 'no-model' not found");
+  EXPECT_EQ((*reopened)->Delete("no-model").code(), StatusCode::kNotFound);
+  spec.model_digest = UploadGguf();
+  ASSERT_TRUE((*reopened)->Create("no-config", spec, [](const std::string&) {}).ok());
+  EXPECT_EQ((*reopened)->List()->size(), 2u);
 }
 
 TEST(GgufDetailsTest, HumanParameterCounts) {
