@@ -197,7 +197,7 @@ std::vector<std::string> DescribeServeConfig(const ServeConfig& c) {
       row("SUANLI_RAG_URL_TIMEOUT", std::to_string(c.server.rag.url_timeout_s) + "s",
           "give up fetching a document URL after this long without data"),
       row("SUANLI_RAG_ALLOW_PRIVATE_URLS", c.server.rag.allow_private_urls ? "true" : "false",
-          "follow redirects to loopback and private addresses"),
+          "fetch document URLs on loopback and private addresses"),
       row("SUANLI_RAG_HNSW_THRESHOLD", std::to_string(c.rag.hnsw_threshold),
           "chunks from which a collection uses an HNSW index"),
       row("SUANLI_DEBUG", c.debug ? "1" : "0", "debug logging"),
