@@ -40,6 +40,11 @@ cmake --build "$root/build" --target retrieval_eval suanli make_test_model --par
 work="$(mktemp -d)"
 server_pid=""
 cleanup() {
+  local rc=$?
+  if [ "$rc" != 0 ] && [ -f "$work/server.log" ]; then
+    echo "--- last lines of the server log:" >&2
+    tail -n 20 "$work/server.log" >&2
+  fi
   if [ -n "$server_pid" ]; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
