@@ -2,7 +2,9 @@
 # The Quick start's main job: starts `suanli serve` in the background if no
 # server answers, creates the demo model (random weights with the shapes of
 # Qwen2.5-0.5B and its real tokenizer: it answers gibberish, quickly) and
-# streams an answer through the CLI, exactly as with a real model.
+# streams an answer through the CLI, exactly as with a real model. Then the
+# built-in RAG: a collection of this repository's documentation, a keyword
+# search (real retrieval) and an answer grounded in it, with its sources.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$root/build/bin"
@@ -33,5 +35,18 @@ MODELFILE
 "$bin/suanli" create demo -f "$demo/Modelfile"
 echo "==> suanli run demo \"Why is the sky blue?\"  (random weights: expect gibberish)"
 "$bin/suanli" run demo "Why is the sky blue?" --verbose
-echo
+
+if [ ! -f "$demo/embed.gguf" ]; then
+  echo "==> writing the demo embedding model (random weights, real bge tokenizer)"
+  "$bin/make_test_model" --preset tiny-embed --out "$demo/embed.gguf"
+fi
+printf 'FROM ./embed.gguf\n' >"$demo/Modelfile.embed"
+"$bin/suanli" create demo-embed -f "$demo/Modelfile.embed"
+echo "==> suanli rag create docs; suanli rag add docs README.md docs/"
+"$bin/suanli" rag ls docs >/dev/null 2>&1 || "$bin/suanli" rag create docs --embed demo-embed
+"$bin/suanli" rag add docs "$root/README.md" "$root/docs"
+echo "==> suanli rag search docs \"释放显存 unload memory\" --mode keyword -k 2"
+"$bin/suanli" rag search docs "释放显存 unload memory" --mode keyword -k 2
+echo "==> suanli rag ask docs \"How is memory given back?\" --model demo  (gibberish, with real sources)"
+"$bin/suanli" rag ask docs "How is memory given back?" --model demo --mode keyword -k 2
 echo "The server keeps running; stop it with: pkill -f 'suanli serve'"
