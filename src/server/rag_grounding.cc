@@ -3,7 +3,6 @@
 // go into the prompt as numbered sources (rag/grounded_prompt) and the reply
 // carries them as "citations".
 #include "base/utf8.h"
-#include "rag/collection_manager.h"
 #include "rag/grounded_prompt.h"
 #include "server/rag_request.h"
 #include "server/server.h"
@@ -56,20 +55,17 @@ StatusOr<json> Server::GroundWithRag(ordered_json* body, bool chat, const std::f
   ordered_json* question = QuestionField(body, chat, &error);
   RETURN_IF_ERROR(error);
   if (question == nullptr) return json();  // nothing asked: a load request
-  if (rag_ == nullptr) return UnavailableError("rag is not enabled on this server");
   // An unknown model fails before the search costs an embedding.
   if (auto model = body->find("model"); model != body->end() && model->is_string()) {
     RETURN_IF_ERROR(store_->Get(model->get<std::string>()).status());
   }
 
-  ASSIGN_OR_RETURN(auto collection, rag_->Get(spec.collection));
-  ASSIGN_OR_RETURN(rag::CollectionInfo info, collection->Info());
+  ASSIGN_OR_RETURN(auto collection, FindCollection(spec.collection));
   // A long question is searched by its first 32 KiB (the whole of it still
   // goes to the model).
   const std::string& asked = question->get_ref<const std::string&>();
   spec.search.query = asked.substr(0, Utf8SafePrefix(asked, kMaxRagQueryBytes));
-  ASSIGN_OR_RETURN(std::vector<rag::SearchHit> hits,
-                   collection->Search(spec.search, EmbedderFor(info.embed_model, client_gone)));
+  ASSIGN_OR_RETURN(std::vector<rag::SearchHit> hits, SearchCollection(*collection, spec.search, client_gone));
   std::vector<rag::PromptSource> sources;
   json citations = json::array();
   for (const auto& hit : hits) {

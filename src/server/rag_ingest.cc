@@ -3,6 +3,7 @@
 #include <cpp-httplib/httplib.h>
 
 #include "base/utf8.h"
+#include "net/http_fetch.h"
 #include "rag/collection.h"
 #include "rag/document_loader.h"
 #include "rag/document_pipeline.h"
@@ -145,6 +146,44 @@ StatusOr<DocumentUpload> ReadDocumentBody(const httplib::Request& req, const htt
                    req.is_multipart_form_data() ? ReadMultipart(reader, max_bytes) : ReadJson(reader, max_bytes));
   RETURN_IF_ERROR(CheckSource(upload.source));
   return upload;
+}
+
+StatusOr<std::string> Server::FetchDocumentUrl(const std::string& url, std::string* content_type,
+                                               const std::function<bool()>& client_gone) {
+  net::UrlParts parts;
+  if (!net::SplitUrl(url, &parts) || (parts.scheme != "http" && parts.scheme != "https")) {
+    return InvalidArgumentError("url must be an http or https URL");
+  }
+  net::FetchRequest request;
+  request.url = url;
+  request.headers = {{"Accept", "text/html,application/xhtml+xml,text/plain,text/markdown,application/pdf;q=0.9,*/*;q=0.5"},
+                     {"User-Agent", "suanli/" + options_.version}};
+  request.max_body_bytes = options_.rag.max_document_bytes;
+  request.allow_http = true;
+  // A URL from a client must not reach the server's own network unless the
+  // operator allows it (SSRF); link-local (cloud metadata) never.
+  request.check_first_hop = true;
+  request.allow_private_redirects = options_.rag.allow_private_urls;
+  request.stall_timeout_s = options_.rag.url_timeout_s;
+  request.total_timeout_s = options_.rag.url_timeout_s * 4;
+  std::string body;
+  request.on_data = [&](const char* data, size_t n) {
+    if (client_gone()) return false;  // the client left: stop fetching
+    body.append(data, n);
+    return true;
+  };
+  auto response = net::HttpFetch(request);
+  if (!response.ok()) {
+    if (response.status().code() == StatusCode::kResourceExhausted) {
+      return InvalidArgumentError("the page at " + url + " is larger than the document size limit");
+    }
+    return Status(response.status().code(), "could not fetch " + url + ": " + response.status().message());
+  }
+  if (response->status < 200 || response->status >= 300) {
+    return InvalidArgumentError("could not fetch " + url + ": the server answered " + std::to_string(response->status));
+  }
+  *content_type = response->Header("content-type");
+  return body;
 }
 
 void Server::IngestDocument(std::shared_ptr<rag::Collection> collection, DocumentUpload upload,

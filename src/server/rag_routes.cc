@@ -1,17 +1,13 @@
 // /api/rag/*: collections, documents (JSON text, a URL the server fetches,
 // or a multipart file upload; NDJSON progress with "stream": true) and
-// search. Ingestion runs the loader, the chunker and the collection's
-// embedding model through the scheduler.
+// search. Reading and ingesting documents is in rag_ingest.cc.
 #include <cpp-httplib/httplib.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
 
-#include "net/http_fetch.h"
+#include "rag/chunker.h"
 #include "rag/collection_manager.h"
-#include "rag/document_loader.h"
-#include "rag/document_pipeline.h"
 #include "server/model_info.h"
 #include "server/rag_ingest.h"
 #include "server/rag_request.h"
@@ -30,71 +26,27 @@ StatusOr<int64_t> ParseDocumentId(const std::string& text) {
 
 }  // namespace
 
-StatusOr<std::vector<std::vector<float>>> Server::EmbedTexts(const std::string& model,
-                                                              const std::vector<std::string>& texts,
-                                                              const std::function<bool()>& client_gone) {
-  ASSIGN_OR_RETURN(json reply, Embed(json{{"model", model}, {"input", texts}, {"truncate", true}}, false, client_gone));
-  const json& embeddings = reply["embeddings"];
-  if (!embeddings.is_array() || embeddings.size() != texts.size()) {
-    return InternalError("the embedding model returned " + std::to_string(embeddings.size()) + " vectors for " +
-                         std::to_string(texts.size()) + " texts");
-  }
-  return embeddings.get<std::vector<std::vector<float>>>();
+StatusOr<std::shared_ptr<rag::Collection>> Server::FindCollection(const std::string& name) {
+  if (rag_ == nullptr) return UnavailableError("rag is not enabled on this server");
+  return rag_->Get(name);
 }
 
-rag::EmbedFn Server::EmbedderFor(const std::string& model, std::function<bool()> client_gone) {
-  return [this, model, client_gone = std::move(client_gone)](const std::vector<std::string>& texts) {
-    return EmbedTexts(model, texts, client_gone);
-  };
-}
-
-StatusOr<std::string> Server::FetchDocumentUrl(const std::string& url, std::string* content_type,
-                                               const std::function<bool()>& client_gone) {
-  net::UrlParts parts;
-  if (!net::SplitUrl(url, &parts) || (parts.scheme != "http" && parts.scheme != "https")) {
-    return InvalidArgumentError("url must be an http or https URL");
-  }
-  net::FetchRequest request;
-  request.url = url;
-  request.headers = {{"Accept", "text/html,application/xhtml+xml,text/plain,text/markdown,application/pdf;q=0.9,*/*;q=0.5"},
-                     {"User-Agent", "suanli/" + options_.version}};
-  request.max_body_bytes = options_.rag.max_document_bytes;
-  request.allow_http = true;
-  // A URL from a client must not reach the server's own network unless the
-  // operator allows it (SSRF); link-local (cloud metadata) never.
-  request.check_first_hop = true;
-  request.allow_private_redirects = options_.rag.allow_private_urls;
-  request.stall_timeout_s = options_.rag.url_timeout_s;
-  request.total_timeout_s = options_.rag.url_timeout_s * 4;
-  std::string body;
-  request.on_data = [&](const char* data, size_t n) {
-    if (client_gone()) return false;  // the client left: stop fetching
-    body.append(data, n);
-    return true;
-  };
-  auto response = net::HttpFetch(request);
-  if (!response.ok()) {
-    if (response.status().code() == StatusCode::kResourceExhausted) {
-      return InvalidArgumentError("the page at " + url + " is larger than the document size limit");
-    }
-    return Status(response.status().code(), "could not fetch " + url + ": " + response.status().message());
-  }
-  if (response->status < 200 || response->status >= 300) {
-    return InvalidArgumentError("could not fetch " + url + ": the server answered " + std::to_string(response->status));
-  }
-  *content_type = response->Header("content-type");
-  return body;
+StatusOr<std::vector<rag::SearchHit>> Server::SearchCollection(const rag::Collection& collection,
+                                                               const rag::SearchRequest& request,
+                                                               const std::function<bool()>& client_gone) {
+  ASSIGN_OR_RETURN(rag::CollectionInfo info, collection.Info());
+  return collection.Search(request, EmbedderFor(info.embed_model, client_gone));
 }
 
 void Server::RegisterRagRoutes() {
-  auto manager = [this]() -> StatusOr<rag::CollectionManager*> {
-    if (rag_ == nullptr) return UnavailableError("rag is not enabled on this server");
-    return rag_;
+  auto disabled = [this](httplib::Response& res) {
+    if (rag_ != nullptr) return false;
+    ReplyError(res, UnavailableError("rag is not enabled on this server"));
+    return true;
   };
 
-  http_->Post("/api/rag/collections", [this, manager](const httplib::Request& req, httplib::Response& res) {
-    auto m = manager();
-    if (!m.ok()) return ReplyError(res, m.status());
+  http_->Post("/api/rag/collections", [this, disabled](const httplib::Request& req, httplib::Response& res) {
+    if (disabled(res)) return;
     auto body = ParseBody(req);
     if (!body.ok()) return ReplyError(res, body.status());
     auto name = body->find("name");
@@ -128,46 +80,40 @@ void Server::RegisterRagRoutes() {
     if (Status valid = rag::ValidateChunkerOptions(chunker); !valid.ok()) return ReplyError(res, valid);
     config.chunk_size = static_cast<int64_t>(chunker.chunk_size);
     config.chunk_overlap = static_cast<int64_t>(chunker.chunk_overlap);
-    auto collection = (*m)->Create(name->get<std::string>(), config);
+    auto collection = rag_->Create(name->get<std::string>(), config);
     if (!collection.ok()) return ReplyError(res, collection.status());
     auto stats = (*collection)->Stats();
     if (!stats.ok()) return ReplyError(res, stats.status());
     ReplyJson(res, CollectionJson(*stats));
   });
 
-  http_->Get("/api/rag/collections", [manager](const httplib::Request&, httplib::Response& res) {
-    auto m = manager();
-    if (!m.ok()) return ReplyError(res, m.status());
-    auto list = (*m)->List();
+  http_->Get("/api/rag/collections", [this, disabled](const httplib::Request&, httplib::Response& res) {
+    if (disabled(res)) return;
+    auto list = rag_->List();
     if (!list.ok()) return ReplyError(res, list.status());
     json out = json::array();
     for (const auto& stats : *list) out.push_back(CollectionJson(stats));
     ReplyJson(res, {{"collections", out}});
   });
 
-  http_->Get(R"(/api/rag/collections/([^/]+))", [manager](const httplib::Request& req, httplib::Response& res) {
-    auto m = manager();
-    if (!m.ok()) return ReplyError(res, m.status());
-    auto collection = (*m)->Get(req.matches[1].str());
+  http_->Get(R"(/api/rag/collections/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    auto collection = FindCollection(req.matches[1].str());
     if (!collection.ok()) return ReplyError(res, collection.status());
     auto stats = (*collection)->Stats();
     if (!stats.ok()) return ReplyError(res, stats.status());
     ReplyJson(res, CollectionJson(*stats));
   });
 
-  http_->Delete(R"(/api/rag/collections/([^/]+))", [manager](const httplib::Request& req, httplib::Response& res) {
-    auto m = manager();
-    if (!m.ok()) return ReplyError(res, m.status());
-    Status st = (*m)->Delete(req.matches[1].str());
+  http_->Delete(R"(/api/rag/collections/([^/]+))", [this, disabled](const httplib::Request& req, httplib::Response& res) {
+    if (disabled(res)) return;
+    Status st = rag_->Delete(req.matches[1].str());
     if (!st.ok()) return ReplyError(res, st);
     ReplyJson(res, json::object());
   });
 
-  http_->Get(R"(/api/rag/collections/([^/]+)/documents)", [manager](const httplib::Request& req,
+  http_->Get(R"(/api/rag/collections/([^/]+)/documents)", [this](const httplib::Request& req,
                                                                     httplib::Response& res) {
-    auto m = manager();
-    if (!m.ok()) return ReplyError(res, m.status());
-    auto collection = (*m)->Get(req.matches[1].str());
+    auto collection = FindCollection(req.matches[1].str());
     if (!collection.ok()) return ReplyError(res, collection.status());
     auto documents = (*collection)->ListDocuments();
     if (!documents.ok()) return ReplyError(res, documents.status());
@@ -177,10 +123,8 @@ void Server::RegisterRagRoutes() {
   });
 
   http_->Delete(R"(/api/rag/collections/([^/]+)/documents/([^/]+))",
-                [manager](const httplib::Request& req, httplib::Response& res) {
-                  auto m = manager();
-                  if (!m.ok()) return ReplyError(res, m.status());
-                  auto collection = (*m)->Get(req.matches[1].str());
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto collection = FindCollection(req.matches[1].str());
                   if (!collection.ok()) return ReplyError(res, collection.status());
                   auto id = ParseDocumentId(req.matches[2].str());
                   if (!id.ok()) return ReplyError(res, id.status());
@@ -190,19 +134,15 @@ void Server::RegisterRagRoutes() {
                 });
 
   http_->Post(R"(/api/rag/collections/([^/]+)/documents)",
-              [this, manager](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-                auto m = manager();
-                if (!m.ok()) return ReplyError(res, m.status());
-                auto collection = (*m)->Get(req.matches[1].str());
+              [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                auto collection = FindCollection(req.matches[1].str());
                 if (!collection.ok()) return ReplyError(res, collection.status());
                 auto upload = ReadDocumentBody(req, reader, options_.rag.max_document_bytes);
                 if (!upload.ok()) return ReplyError(res, upload.status());
                 IngestDocument(*collection, std::move(*upload), req, res);
               });
 
-  http_->Post("/api/rag/search", [this, manager](const httplib::Request& req, httplib::Response& res) {
-    auto m = manager();
-    if (!m.ok()) return ReplyError(res, m.status());
+  http_->Post("/api/rag/search", [this](const httplib::Request& req, httplib::Response& res) {
     auto body = ParseBody(req);
     if (!body.ok()) return ReplyError(res, body.status());
     auto name = body->find("collection");
@@ -211,11 +151,9 @@ void Server::RegisterRagRoutes() {
     }
     auto search = ParseSearchFields(*body, true);
     if (!search.ok()) return ReplyError(res, search.status());
-    auto collection = (*m)->Get(name->get<std::string>());
+    auto collection = FindCollection(name->get<std::string>());
     if (!collection.ok()) return ReplyError(res, collection.status());
-    auto info = (*collection)->Info();
-    if (!info.ok()) return ReplyError(res, info.status());
-    auto hits = (*collection)->Search(*search, EmbedderFor(info->embed_model, [&req] { return req.is_connection_closed(); }));
+    auto hits = SearchCollection(**collection, *search, [&req] { return req.is_connection_closed(); });
     if (!hits.ok()) return ReplyError(res, hits.status());
     json results = json::array();
     for (const auto& hit : *hits) results.push_back(SearchHitJson(hit));

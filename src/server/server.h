@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -90,10 +91,26 @@ class Server {
   // /api/embed (or, with `legacy`, /api/embeddings) for a parsed body.
   StatusOr<json> Embed(const json& body, bool legacy, const std::function<bool()>& client_gone);
 
-  // Embeddings of `texts` by `model` through the scheduler (RAG).
+  // Embeds `inputs` with `model` through the scheduler (a lease on its
+  // runner): unit vectors, in order. Empty inputs still check the model.
+  struct Embedding {
+    std::vector<std::vector<float>> vectors;
+    int64_t prompt_eval_count = 0;
+    int64_t load_duration = 0;  // ns
+  };
+  StatusOr<Embedding> RunEmbedding(const std::string& model, const std::vector<std::string>& inputs, bool truncate,
+                                   const json& options, std::optional<int64_t> keep_alive,
+                                   const std::function<bool()>& client_gone);
+  // Embeddings of `texts` by `model` (RAG); one vector per text.
   StatusOr<std::vector<std::vector<float>>> EmbedTexts(const std::string& model, const std::vector<std::string>& texts,
                                                        const std::function<bool()>& client_gone);
   rag::EmbedFn EmbedderFor(const std::string& model, std::function<bool()> client_gone);
+  // The collection called `name`: NotFound, or Unavailable without RAG.
+  StatusOr<std::shared_ptr<rag::Collection>> FindCollection(const std::string& name);
+  // Searches `collection`, embedding the query with its embedding model.
+  StatusOr<std::vector<rag::SearchHit>> SearchCollection(const rag::Collection& collection,
+                                                         const rag::SearchRequest& request,
+                                                         const std::function<bool()>& client_gone);
   // GETs a page for ingestion (size cap, timeouts); sets its Content-Type.
   StatusOr<std::string> FetchDocumentUrl(const std::string& url, std::string* content_type,
                                          const std::function<bool()>& client_gone);
