@@ -1,6 +1,5 @@
 // Ollama's native API against the real server: every endpoint, streaming and
 // not, and the errors clients rely on.
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -42,13 +41,8 @@ TEST_F(ApiTest, RootVersionAndHead) {
 TEST_F(ApiTest, OversizedJsonBodyIs413BeforeItIsRead) {
   // Only the headers of a 40 MiB JSON body are sent: the answer comes from
   // the declared length, before the server reads (or buffers) any of it.
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = ConnectTo(*server_);
   ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
   const std::string head =
       "POST /api/generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
       "Content-Length: 41943040\r\n\r\n";

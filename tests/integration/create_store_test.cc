@@ -2,9 +2,7 @@
 // server: creates, copies and deletes of one name at once; a delete while
 // the model generates; kill -9 during an upload and during a quantization,
 // then a restart on the same store.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -182,12 +180,8 @@ TEST(CreateStoreTest, BlobUploadsAreCappedBySuanliMaxBlobSize) {
 
   // Over the cap with a declared length: refused from the headers alone,
   // before a byte of the body is sent.
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(server.port()));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  const int fd = ConnectTo(server);
+  ASSERT_GE(fd, 0);
   const std::string head = "POST /api/blobs/sha256:" + std::string(64, 'c') +
                            " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
                            "Content-Length: 10000000000\r\n\r\n";
@@ -250,12 +244,8 @@ TEST(CreateStoreTest, KillDuringUploadAndQuantizeThenRestart) {
     ServerHarness server(env);
     ASSERT_TRUE(server.ok());
     // Headers and half of the body, by hand, then nothing more.
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(server.port()));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    const int fd = ConnectTo(server);
+    ASSERT_GE(fd, 0);
     const std::string head = "POST /api/blobs/sha256:" + std::string(64, 'a') +
                              " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
                              "Content-Length: " +

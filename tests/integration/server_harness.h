@@ -83,6 +83,9 @@ struct CliResult {
 };
 CliResult Cli(const ServerHarness& server, const std::string& args, const std::string& stdin_text = "");
 
+// A plain TCP connection to `server` (for requests written by hand), or -1.
+int ConnectTo(const ServerHarness& server);
+
 // True while the process exists.
 bool ProcessAlive(pid_t pid);
 // Runner pid of `name` in /api/ps, or 0.
